@@ -1,0 +1,1 @@
+# Funds, calls, proposals, reviews and awards arrive with the issues that build them.

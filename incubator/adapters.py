@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import get_language
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # New accounts start in the language they signed up in.
+        user.language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+        return super().save_user(request, user, form, commit)
+
+
+def login_name_for_axes(request, credentials=None):
+    """The login name django-axes counts failures against.
+
+    allauth authenticates with ``email=…`` while its login form posts ``login=…``; axes sees
+    both, depending on where it looks, so read whichever is there.
+    """
+    credentials = credentials or {}
+    name = credentials.get("email") or credentials.get("login") or credentials.get("username")
+    if not name and request is not None:
+        name = request.POST.get("login", "")
+    return (name or "").strip().lower()

@@ -1,0 +1,34 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from cms.demo import ensure_demo_pages
+from incubator.demo import DEMO_PASSWORD, DEMO_USERS, bulk_applicants, ensure_demo_users
+from incubator.reference import ensure_places, ensure_roles
+
+
+class Command(BaseCommand):
+    help = "Load realistic bilingual demo data. Safe to run again: it only adds what is missing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=0, metavar="N",
+            help="also bulk-create N records of each high-volume kind (for benchmarks)",
+        )
+
+    def handle(self, *args, scale=0, **options):
+        ensure_roles()
+        ensure_places()
+        pages = ensure_demo_pages()
+        users = ensure_demo_users()
+        self.stdout.write(f"Demo pages created: {pages}; demo users created: {len(users)}")
+        if scale:
+            started = time.perf_counter()
+            bulk_applicants(scale)
+            self.stdout.write(
+                f"Scale {scale}: applicant accounts in {time.perf_counter() - started:.1f} s"
+            )
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for email, name, roles, superuser in DEMO_USERS:
+            role = "superuser" if superuser else (", ".join(roles) or "applicant")
+            self.stdout.write(f"  {email:<28} {role:<12} {name}")

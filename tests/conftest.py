@@ -1,0 +1,41 @@
+"""Shared people for the whole suite: one user per role, plus two applicants.
+
+Applicants belong to organisations once organisations exist (the calls issue); until then
+`applicant` and `other_applicant` are plain signed-up users with no role.
+"""
+
+import pytest
+
+from incubator import permissions
+
+from .factories import UserFactory
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="applicant@example.com")
+
+
+@pytest.fixture
+def other_applicant(db):
+    return UserFactory(email="other@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@example.com", roles=[permissions.STAFF])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(email="reviewer@example.com", roles=[permissions.REVIEWER])
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(email="supervisor@example.com", roles=[permissions.SUPERVISOR])
+
+
+@pytest.fixture
+def funder(db):
+    return UserFactory(email="funder@example.com", roles=[permissions.FUNDER])
