@@ -39,3 +39,13 @@ def supervisor(db):
 @pytest.fixture
 def funder(db):
     return UserFactory(email="funder@example.com", roles=[permissions.FUNDER])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and Wagtail's site lookups live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,22 @@
+import pytest
+
+
+def test_staff_reach_the_wagtail_admin(client, staff):
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["applicant", "reviewer", "supervisor", "funder"])
+def test_nobody_else_reaches_the_admin(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get("/admin/")
+    # Wagtail sends signed-in users without admin access back to the login page.
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert client.get("/admin/pages/").status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_the_site_login(client, db):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
