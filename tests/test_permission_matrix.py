@@ -1,0 +1,126 @@
+"""Every URL of the project, for every kind of visitor, has a declared outcome.
+
+The test walks the URL configuration itself: a new URL pattern without an entry in MATRIX
+fails here, so each new page has to say who may see it. The Wagtail admin (/admin/) is
+Wagtail's own and is covered by test_admin_access.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern
+
+ROLES = ["anonymous", "applicant", "other_applicant", "reviewer", "staff", "supervisor"]
+LOGIN = "login"  # a redirect to the sign-in page
+OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=LOGIN):
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def visitors_only(status):
+    """Pages for signing in or up: signed-in users are sent on to their profile."""
+    return {**everyone(REDIRECT), "anonymous": status}
+
+
+# route (as the URL configuration spells it) -> (a concrete URL, outcome per role)
+MATRIX = {
+    "healthz": ("/healthz", everyone(OK)),
+    "i18n/setlang/": ("/i18n/setlang/", everyone(405)),  # POST only
+    "documents/^(\\d+)/(.*)$": ("/documents/999/missing.pdf", everyone(NOT_FOUND)),
+    # A 404 outside the language tree is redirected into it (LocaleMiddleware), where the
+    # visitor gets the not-found page in their language.
+    "documents/authenticate_with_password/<int:restriction_id>/": (
+        "/documents/authenticate_with_password/999/", everyone(REDIRECT)),
+    "<lang>/accounts/profile/": ("/en/accounts/profile/", signed_in(OK)),
+    "<lang>/accounts/login/": ("/en/accounts/login/", visitors_only(OK)),
+    "<lang>/accounts/logout/": ("/en/accounts/logout/", signed_in(OK, anonymous=REDIRECT)),
+    "<lang>/accounts/inactive/": ("/en/accounts/inactive/", everyone(OK)),
+    "<lang>/accounts/signup/": ("/en/accounts/signup/", visitors_only(OK)),
+    "<lang>/accounts/reauthenticate/": ("/en/accounts/reauthenticate/", signed_in(OK)),
+    "<lang>/accounts/reauthenticate/code/": (
+        "/en/accounts/reauthenticate/code/", signed_in(OK)),
+    # Without a pending code there is nothing to confirm: back to the start.
+    "<lang>/accounts/reauthenticate/code/confirm/": (
+        "/en/accounts/reauthenticate/code/confirm/", signed_in(REDIRECT)),
+    "<lang>/accounts/email/": ("/en/accounts/email/", signed_in(OK)),
+    "<lang>/accounts/confirm-email/": ("/en/accounts/confirm-email/", everyone(OK)),
+    "<lang>/accounts/password/change/": ("/en/accounts/password/change/", signed_in(OK)),
+    "<lang>/accounts/password/set/": ("/en/accounts/password/set/", signed_in(REDIRECT)),
+    "<lang>/accounts/password/reset/": ("/en/accounts/password/reset/", everyone(OK)),
+    "<lang>/accounts/login/code/confirm/": (
+        "/en/accounts/login/code/confirm/", {**visitors_only(REDIRECT), "anonymous": LOGIN}),
+    "<lang>/accounts/^confirm-email/(?P<key>[-:\\w]+)/$": (
+        "/en/accounts/confirm-email/not-a-key/", everyone(OK)),  # "link expired or invalid"
+    "<lang>/accounts/password/reset/key/done/": (
+        "/en/accounts/password/reset/key/done/", everyone(OK)),
+    "<lang>/accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
+        "/en/accounts/password/reset/key/1-bad-key/", everyone(OK)),  # "bad token" page
+    "<lang>/accounts/password/reset/done/": ("/en/accounts/password/reset/done/", everyone(OK)),
+    "<lang>/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
+        "/en/_util/authenticate_with_password/999/999/", everyone(NOT_FOUND)),
+    "<lang>/_util/login/": ("/en/_util/login/", everyone(OK)),
+    "<lang>/^((?:[\\w\\-]+/)*)$": ("/en/", everyone(OK)),
+}
+# Patterns that exist only in some configurations (DEBUG serves media itself).
+OPTIONAL = {"^media/(?P<path>.*)$": ("/media/missing.png", everyone(NOT_FOUND))}
+
+
+def project_routes(patterns=None, prefix=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        part = "<lang>/" if isinstance(pattern.pattern, LocalePrefixPattern) else str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if prefix + part == "admin/":
+                continue
+            yield from project_routes(pattern.url_patterns, prefix + part)
+        else:
+            yield prefix + part
+
+
+def test_every_url_pattern_declares_who_may_see_it():
+    routes = set(project_routes())
+    undeclared = routes - MATRIX.keys() - OPTIONAL.keys()
+    assert not undeclared, f"add these URL patterns to MATRIX: {sorted(undeclared)}"
+    stale = MATRIX.keys() - routes
+    assert not stale, f"these MATRIX entries match no URL pattern any more: {sorted(stale)}"
+
+
+@pytest.fixture
+def clients(db, request):
+    clients = {"anonymous": Client()}
+    for role in ROLES[1:]:
+        client = Client()
+        client.force_login(request.getfixturevalue(role))
+        clients[role] = client
+    return clients
+
+
+def outcome(response):
+    if response.status_code in (301, 302) and "/accounts/login/" in response["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("route", sorted(set(project_routes()) & MATRIX.keys()))
+def test_each_role_gets_the_declared_outcome(route, clients):
+    url, expected = MATRIX[route]
+    actual = {role: outcome(clients[role].get(url)) for role in ROLES}
+    assert actual == expected, url
+
+
+def test_optional_routes_when_present(clients):
+    for route in set(project_routes()) & OPTIONAL.keys():
+        url, expected = OPTIONAL[route]
+        assert {role: outcome(clients[role].get(url)) for role in ROLES} == expected
+
+
+def test_the_matrix_covers_every_role_the_product_has():
+    assert set(ROLES) - {"anonymous", "other_applicant"} >= {"applicant", "reviewer", "staff", "supervisor"}
+    assert settings.AUTH_USER_MODEL == "incubator.User"
