@@ -1,5 +1,6 @@
 """Places in the Wagtail admin: staff edit streets and communities as snippets."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -33,7 +34,7 @@ class CommunityViewSet(SnippetViewSet):
 class PlacesViewSetGroup(SnippetViewSetGroup):
     items = (DistrictViewSet, StreetViewSet, CommunityViewSet)
     menu_icon = "site"
-    menu_label = "Places"
+    menu_label = _("Places")
     menu_name = "places"
 
 
