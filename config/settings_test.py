@@ -20,3 +20,5 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The live server of browser tests serves static files straight from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No persistent connections: the test database must be droppable at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
