@@ -16,6 +16,20 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _read_dotenv(path=BASE_DIR / ".env"):
+    """Local development defaults (`./seedbed demo` writes DEBUG=1 there). The real
+    environment always wins; production sets its variables and has no .env."""
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+_read_dotenv()
+
+
 def env(name, default=""):
     return os.environ.get(name, default)
 
@@ -50,7 +64,9 @@ def _secret_key():
             raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production")
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off (for local development set DEBUG=1)"
+        )
     # Development: generate a key once and keep it beside the code (git-ignored), so
     # sessions survive restarts without anyone inventing a key by hand.
     path = BASE_DIR / ".secret_key"

@@ -2,6 +2,8 @@
 
 import os
 
+# Tests run with production-shaped settings whatever a developer's .env says.
+os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("ALLOWED_HOSTS", "*")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
