@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,10 +20,19 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        # A new language takes effect at once: same page, in that language, and remembered.
+        language = user.language or translation.get_language()
+        with translation.override(language):
+            messages.success(request, _("Your profile has been saved."))
+            response = redirect("profile")
         if user.language:
             remember_language(user, user.language)
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("profile")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
     roles = [
         label for name, label in permissions.ROLES.items() if permissions.has_role(request.user, name)
     ]

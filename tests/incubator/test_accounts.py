@@ -115,3 +115,12 @@ def test_profile_requires_login(client, db):
     response = client.get("/en/accounts/profile/")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/")
+
+
+def test_choosing_a_language_in_the_profile_switches_the_site_to_it(client, applicant):
+    from django.conf import settings
+
+    client.force_login(applicant)
+    response = client.post("/zh-hans/accounts/profile/", {"name": "张晓", "language": "en"})
+    assert response["Location"] == "/en/accounts/profile/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
