@@ -34,7 +34,7 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(transactional_db, live_server):
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
