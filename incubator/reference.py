@@ -44,6 +44,9 @@ def _permissions(names):
 def ensure_roles():
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+    # Wagtail's migrations create "Editors" and "Moderators" with admin access; Seedbed's one
+    # admin role is staff, so the unused defaults go (a group someone was put in stays).
+    Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in permissions.ROLES}
     staff = groups[permissions.STAFF]
     staff.permissions.add(*_permissions(STAFF_PERMISSIONS))

@@ -20,3 +20,12 @@ def test_anonymous_visitors_are_sent_to_the_site_login(client, db):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_staff_is_the_only_group_with_admin_access(db):
+    from django.contrib.auth.models import Group
+
+    with_access = Group.objects.filter(
+        permissions__codename="access_admin", permissions__content_type__app_label="wagtailadmin"
+    )
+    assert list(with_access.values_list("name", flat=True)) == ["staff"]
