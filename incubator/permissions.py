@@ -27,6 +27,10 @@ def role_names(user):
     return user._seedbed_roles
 
 
+def role_labels(user):
+    return [label for name, label in ROLES.items() if name in role_names(user)]
+
+
 def has_role(user, role):
     return role in role_names(user)
 

@@ -33,9 +33,7 @@ def profile(request):
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
-    roles = [
-        label for name, label in permissions.ROLES.items() if permissions.has_role(request.user, name)
-    ]
+    roles = permissions.role_labels(request.user)
     return render(request, "incubator/profile.html", {"form": form, "roles": roles})
 
 

@@ -124,3 +124,8 @@ def test_choosing_a_language_in_the_profile_switches_the_site_to_it(client, appl
     response = client.post("/zh-hans/accounts/profile/", {"name": "张晓", "language": "en"})
     assert response["Location"] == "/en/accounts/profile/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_profile_names_the_users_roles(client, reviewer):
+    client.force_login(reviewer)
+    assert "评审专家" in client.get("/zh-hans/accounts/profile/").content.decode()
