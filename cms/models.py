@@ -14,7 +14,7 @@ class HomePage(Page):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.CallIndexPage"]
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -38,6 +38,37 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class CallIndexPage(Page):
+    """Lists the calls placed under it: open, upcoming and closed, with filters."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["grants.CallPage"]
+    max_count_per_parent = 1
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("call index page")
+
+    def get_calls(self):
+        from grants.models import CallPage
+
+        return CallPage.objects.live().child_of(self).order_by("-closes_at")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from grants.filters import CallFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        calls = CallFilter(request.GET, queryset=self.get_calls(), request=request)
+        context["filter"] = calls
+        context["calls"] = Paginator(calls.qs, 20).get_page(request.GET.get("page"))
+        return context
 
 
 @register_setting(icon="cog")

@@ -243,6 +243,12 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # that check permission.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest attachment an applicant may upload, in megabytes.
+ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
+
+# --- Grants ---------------------------------------------------------------------------------
+# Proposal reference numbers read <prefix>-<year>-<sequence>, e.g. NA-2026-0042 (NA: Nan'an).
+REFERENCE_PREFIX = env("REFERENCE_PREFIX", "NA")
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -293,5 +299,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"},
-                "wagtail": {"level": "WARNING"}},
+                "wagtail": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }

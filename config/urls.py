@@ -18,7 +18,8 @@ urlpatterns = [
 # Every page a person reads lives under its language: /zh-hans/… and /en/…; a bare path
 # is redirected by LocaleMiddleware to the language of the cookie or the browser.
 urlpatterns += i18n_patterns(
-    path("accounts/profile/", incubator_views.profile, name="profile"),
+    path("", include("incubator.urls")),
+    path("", include("grants.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

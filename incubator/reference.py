@@ -21,6 +21,8 @@ STAFF_PERMISSIONS = [
     "incubator.add_district", "incubator.change_district", "incubator.view_district",
     "incubator.add_street", "incubator.change_street", "incubator.view_street",
     "incubator.add_community", "incubator.change_community", "incubator.view_community",
+    "incubator.change_organisation", "incubator.view_organisation",
+    "grants.add_theme", "grants.change_theme", "grants.view_theme",
     "cms.change_sitesettings",
 ]
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

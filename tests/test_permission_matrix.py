@@ -27,6 +27,11 @@ def signed_in(status, anonymous=LOGIN):
     return {**everyone(status), "anonymous": anonymous}
 
 
+def members_and_staff(status=OK, staff=OK):
+    """A record of the applicant's organisation: its members and staff; others learn nothing."""
+    return {**everyone(NOT_FOUND), "anonymous": LOGIN, "applicant": status, "staff": staff}
+
+
 def visitors_only(status):
     """Pages for signing in or up: signed-in users are sent on to their profile."""
     return {**everyone(REDIRECT), "anonymous": status}
@@ -42,6 +47,24 @@ MATRIX = {
     "documents/authenticate_with_password/<int:restriction_id>/": (
         "/documents/authenticate_with_password/999/", everyone(REDIRECT)),
     "<lang>/accounts/profile/": ("/en/accounts/profile/", signed_in(OK)),
+    "<lang>/dashboard/": ("/en/dashboard/", signed_in(OK)),
+    "<lang>/organisations/register/": ("/en/organisations/register/", signed_in(OK)),
+    "<lang>/organisations/<int:pk>/": ("/en/organisations/{organisation}/", members_and_staff()),
+    # Staff correct records in the admin; on the site only the organisation's admins edit.
+    "<lang>/organisations/<int:pk>/edit/": (
+        "/en/organisations/{organisation}/edit/", members_and_staff(staff=NOT_FOUND)),
+    "<lang>/organisations/<int:pk>/invite/": ("/en/organisations/{organisation}/invite/", signed_in(405)),
+    "<lang>/organisations/<int:pk>/members/<int:membership_pk>/remove/": (
+        "/en/organisations/{organisation}/members/{membership}/remove/", signed_in(405)),
+    # Opening an invitation only shows it; joining takes a POST by the invited address.
+    "<lang>/organisations/join/<str:token>/": ("/en/organisations/join/{token}/", signed_in(OK)),
+    "<lang>/calls/<int:call_pk>/apply/": ("/en/calls/{call}/apply/", signed_in(405)),
+    "<lang>/proposals/<int:pk>/": ("/en/proposals/{proposal}/", members_and_staff()),
+    "<lang>/proposals/<int:pk>/edit/": (
+        "/en/proposals/{proposal}/edit/", members_and_staff(staff=NOT_FOUND)),
+    "<lang>/proposals/<int:pk>/pdf/": ("/en/proposals/{proposal}/pdf/", members_and_staff()),
+    "<lang>/proposals/<int:pk>/files/<int:attachment_pk>/": (
+        "/en/proposals/{proposal}/files/{attachment}/", members_and_staff()),
     "<lang>/accounts/login/": ("/en/accounts/login/", visitors_only(OK)),
     "<lang>/accounts/logout/": ("/en/accounts/logout/", signed_in(OK, anonymous=REDIRECT)),
     "<lang>/accounts/inactive/": ("/en/accounts/inactive/", everyone(OK)),
@@ -96,6 +119,28 @@ def test_every_url_pattern_declares_who_may_see_it():
 
 
 @pytest.fixture
+def world(applicant):
+    """The objects the URLs above name: `applicant` administers the organisation that owns
+    the proposal; `other_applicant` belongs to nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.services.proposals import add_attachment
+    from incubator.services import invitation_token
+
+    from .factories import OrganisationFactory, make_call, make_proposal
+
+    organisation = OrganisationFactory(admins=[applicant])
+    call = make_call()
+    proposal = make_proposal(call, organisation, applicant)
+    attachment = add_attachment(proposal, applicant, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+    return {
+        "organisation": organisation.pk, "call": call.pk, "proposal": proposal.pk,
+        "attachment": attachment.pk, "membership": organisation.memberships.get().pk,
+        "token": invitation_token(organisation, "invitee@example.com", applicant),
+    }
+
+
+@pytest.fixture
 def clients(db, request):
     clients = {"anonymous": Client()}
     for role in ROLES[1:]:
@@ -112,8 +157,9 @@ def outcome(response):
 
 
 @pytest.mark.parametrize("route", sorted(set(project_routes()) & MATRIX.keys()))
-def test_each_role_gets_the_declared_outcome(route, clients):
+def test_each_role_gets_the_declared_outcome(route, clients, world):
     url, expected = MATRIX[route]
+    url = url.format(**world)
     actual = {role: outcome(clients[role].get(url)) for role in ROLES}
     assert actual == expected, url
 
