@@ -57,7 +57,7 @@ class CallIndexPage(Page):
     def get_calls(self):
         from grants.models import CallPage
 
-        return CallPage.objects.live().child_of(self).order_by("-closes_at")
+        return CallPage.objects.live().child_of(self).prefetch_related("themes").order_by("-closes_at")
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry
 
 from incubator import permissions as people
 from incubator.models import Organisation
@@ -69,6 +68,8 @@ def proposal_detail(request, pk):
         "proposal": proposal,
         "answers": answered_questions(proposal),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
+        "history": ModelLogEntry.objects.for_instance(proposal).select_related("user").order_by("timestamp")
+        if people.is_staff_member(request.user) else None,
     })
 
 

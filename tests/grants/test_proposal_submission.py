@@ -203,3 +203,12 @@ def test_the_dashboard_lists_the_proposals_of_all_my_organisations_with_their_ne
     assert draft.title in page and "第二个机构的项目" in page and submitted.reference in page
     assert someone_elses.title not in page
     assert "Complete and submit before" in page and "Staff are screening it" in page
+
+
+def test_staff_see_the_proposals_history_and_applicants_do_not(client, applicant, staff, draft):
+    submit_proposal(draft, applicant)
+    client.force_login(staff)
+    page = client.get(f"/en/proposals/{draft.pk}/").content.decode()
+    assert "History" in page and "Proposal submitted" in page and str(applicant) in page
+    client.force_login(applicant)
+    assert "Proposal submitted" not in client.get(f"/en/proposals/{draft.pk}/").content.decode()

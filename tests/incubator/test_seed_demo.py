@@ -1,12 +1,20 @@
+import re
+from decimal import Decimal
 from io import StringIO
 
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Locale, ModelLogEntry, Page, PageLogEntry, Revision
 
-from cms.models import StandardPage
+from cms.models import CallIndexPage, StandardPage
+from grants.demo import APPLICANTS
+from grants.models import BudgetLine, CallPage, Indicator, Proposal, ReferenceCounter, Theme
 from incubator import permissions
 from incubator.demo import DEMO_PASSWORD
-from incubator.models import User
+from incubator.models import Membership, Organisation, User
+from incubator.uscc import validate_uscc
 
 
 def seed(*args):
@@ -47,3 +55,114 @@ def test_scale_bulk_creates_verified_applicants(db):
     assert load.count() == 1200
     assert EmailAddress.objects.filter(user__in=load, verified=True).count() == 1200
     assert load.first().check_password(DEMO_PASSWORD)
+
+
+# -- calls, organisations and proposals (grants.demo) ----------------------------------------
+
+def test_seed_demo_creates_calls_in_every_state(db):
+    seed()
+    calls = CallPage.objects.live().filter(locale__language_code="zh-hans")
+    assert {call.status for call in calls} == {
+        CallPage.Status.OPEN, CallPage.Status.UPCOMING, CallPage.Status.CLOSED}
+    for call in calls:
+        call.full_clean()  # money, dates and the rubric's weights (they add up to 100)
+        assert call.themes.exists() and call.streets.exists()
+        assert timezone.is_aware(call.opens_at) and timezone.is_aware(call.closes_at)
+        assert isinstance(call.total_budget, Decimal)
+    governance = calls.get(title__contains="社区治理创新项目")
+    assert governance.is_open
+    assert (governance.min_grant, governance.max_grant) == (Decimal("50000.00"), Decimal("150000.00"))
+    assert governance.cofunding_share == Decimal("10.00")
+    kinds = {block.block_type for block in governance.questions}
+    assert {"file", "single_choice", "long_text"} <= kinds
+    assert any(block.block_type == "single_choice" and block.value["required"]
+               for block in governance.questions)
+    assert sum(criterion.value["weight"] for criterion in governance.rubric) == 100
+
+
+def test_seed_demo_publishes_the_call_index_and_calls_in_both_languages(db, client):
+    seed()
+    for language, title in (("zh-hans", "项目征集"), ("en", "Calls for proposals")):
+        index = CallIndexPage.objects.live().get(locale__language_code=language)
+        assert index.title == title and index.show_in_menus
+        calls = CallPage.objects.live().child_of(index)
+        assert calls.count() == 4
+        response = client.get(index.url)
+        assert response.status_code == 200
+        for call in calls:
+            assert escape(call.title) in response.content.decode()
+    english = Locale.objects.get(language_code="en")
+    for call in CallPage.objects.filter(locale__language_code="zh-hans"):
+        translation = call.get_translation(english).specific
+        assert translation.live and translation.title != call.title
+        assert [block.id for block in translation.questions] == [block.id for block in call.questions]
+    assert client.get("/en/calls/community-governance-innovation/").status_code == 200
+
+
+def test_seed_demo_registers_organisations_in_every_status(db):
+    seed()
+    statuses = set(Organisation.objects.values_list("status", flat=True))
+    assert statuses == {Organisation.Status.VERIFIED, Organisation.Status.PENDING,
+                        Organisation.Status.REJECTED}
+    assert Organisation.objects.count() >= 6
+    assert Organisation.objects.get(status=Organisation.Status.REJECTED).status_reason
+    codes = list(Organisation.objects.exclude(uscc=None).values_list("uscc", flat=True))
+    for code in codes:
+        assert validate_uscc(code) == code
+    assert any(not code[:8].isdigit() for code in codes)
+    assert Organisation.objects.filter(uscc=None).exclude(filing_number=None).exists()
+    for organisation in Organisation.objects.all():  # registered through the service
+        assert organisation.memberships.filter(role=Membership.Role.ADMIN).exists()
+        assert ModelLogEntry.objects.for_instance(organisation).filter(
+            action="seedbed.organisation.registered").exists()
+
+
+def test_the_demo_applicant_administers_a_verified_organisation_eligible_for_an_open_call(db):
+    seed()
+    applicant = User.objects.get(email="applicant@seedbed.test")
+    admin_of = Organisation.objects.filter(
+        memberships__user=applicant, memberships__role=Membership.Role.ADMIN,
+        status=Organisation.Status.VERIFIED)
+    open_calls = [call for call in CallPage.objects.live().filter(locale__language_code="zh-hans")
+                  if call.is_open]
+    assert any(call.eligibility_problem(organisation) is None
+               for call in open_calls for organisation in admin_of)
+    assert applicant.memberships.filter(role=Membership.Role.MEMBER).exists()
+    for email, _name in APPLICANTS:
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.get(user=user).verified
+
+
+def test_seed_demo_creates_draft_and_submitted_proposals(db):
+    seed()
+    submitted = Proposal.objects.filter(status=Proposal.Status.SUBMITTED)
+    assert submitted.count() >= 3
+    for proposal in submitted:
+        assert re.fullmatch(r"NA-\d{4}-\d{4}", proposal.reference)
+        assert proposal.budget_total == proposal.requested_amount + proposal.cofunding_amount
+        assert proposal.indicators.exists() and proposal.themes.exists()
+        assert ModelLogEntry.objects.for_instance(proposal).filter(
+            action="seedbed.proposal.submitted").exists()
+        for question in proposal.call.questions:
+            if question.value["required"]:
+                assert proposal.answers.get(question.id) not in (None, "", [])
+    assert Proposal.objects.filter(
+        status=Proposal.Status.DRAFT, organisation__memberships__user__email="applicant@seedbed.test"
+    ).exists()
+    assert Proposal.objects.filter(title__contains="停车").exists()
+
+
+def test_running_seed_demo_again_adds_no_rows(db):
+    models = [User, EmailAddress, Theme, Page, CallPage, Revision, Organisation, Membership,
+              Proposal, BudgetLine, Indicator, ModelLogEntry, PageLogEntry, ReferenceCounter]
+
+    def counts():
+        return {model.__name__: model.objects.count() for model in models}
+
+    first = seed()
+    before = counts()
+    second = seed()
+    assert counts() == before
+    assert "0 themes, 0 call pages, 0 applicant accounts, 0 organisations, 0 proposals" in second
+    assert re.search(r"\b[1-9]\d* proposals", first)

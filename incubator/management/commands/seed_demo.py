@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from cms.demo import ensure_demo_pages
+from grants.demo import APPLICANTS, ensure_demo_grants
 from incubator.demo import DEMO_PASSWORD, DEMO_USERS, bulk_applicants, ensure_demo_users
 from incubator.reference import ensure_places, ensure_roles
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         pages = ensure_demo_pages()
         users = ensure_demo_users()
         self.stdout.write(f"Demo pages created: {pages}; demo users created: {len(users)}")
+        grants = ensure_demo_grants()
+        self.stdout.write(
+            "Demo grants created: {themes} themes, {pages} call pages, {applicants} applicant "
+            "accounts, {organisations} organisations, {proposals} proposals".format(**grants)
+        )
         if scale:
             started = time.perf_counter()
             bulk_applicants(scale)
@@ -32,3 +38,5 @@ class Command(BaseCommand):
         for email, name, roles, superuser in DEMO_USERS:
             role = "superuser" if superuser else (", ".join(roles) or "applicant")
             self.stdout.write(f"  {email:<28} {role:<12} {name}")
+        for email, name in APPLICANTS:
+            self.stdout.write(f"  {email:<28} {'applicant':<12} {name}")
