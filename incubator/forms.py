@@ -17,6 +17,10 @@ class OrganisationForm(forms.ModelForm):
     """Registering or correcting an organisation. Codes are checked here so the applicant sees
     every problem next to its field; the services check duplicates again under the lock."""
 
+    # Room for a code typed or pasted with spaces (as printed on certificates): clean_uscc
+    # normalises it to its 18 characters.
+    uscc = Organisation._meta.get_field("uscc").formfield(max_length=40)
+
     class Meta:
         model = Organisation
         fields = [

@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
@@ -84,7 +84,7 @@ def register_organisation(organisation, user):
 
 
 def _tell_staff_about(organisation):
-    url = mail.absolute_url(reverse("wagtailsnippets_incubator_organisation:edit", args=[organisation.pk]))
+    url = mail.absolute_url(reverse("wagtailsnippets_incubator_organisation:verify", args=[organisation.pk]))
     for person in permissions.staff_members():
         mail.send_to_user("organisation_pending", person, {"organisation": organisation, "url": url})
 
@@ -121,8 +121,9 @@ def _decide(organisation, user, status, reason):
     action = "verified" if status == Organisation.Status.VERIFIED else "rejected"
     log(locked, f"seedbed.organisation.{action}", user=user,
         data={"from": previous, "to": status, "reason": reason})
-    url = mail.absolute_url(reverse("organisation_detail", args=[locked.pk]))
     for membership in locked.memberships.filter(role=Membership.Role.ADMIN).select_related("user"):
+        with translation.override(mail.language_for(membership.user)):  # link in the email's language
+            url = mail.absolute_url(reverse("organisation_detail", args=[locked.pk]))
         mail.send_to_user(f"organisation_{action}", membership.user,
                           {"organisation": locked, "reason": reason, "url": url})
     return locked
@@ -151,8 +152,9 @@ def invite_member(organisation, email, inviter):
     if organisation.memberships.filter(user__email=email).exists():
         raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
     token = invitation_token(organisation, email, inviter)
-    url = mail.absolute_url(reverse("organisation_join", args=[token]))
     language = getattr(User.objects.filter(email=email).first(), "language", "") or mail.language_for(inviter)
+    with translation.override(language):  # the link opens the site in the email's language
+        url = mail.absolute_url(reverse("organisation_join", args=[token]))
     mail.send("organisation_invitation", email, {
         "organisation": organisation, "inviter": inviter, "url": url,
         "days": INVITATION_MAX_AGE // 86400,

@@ -47,7 +47,7 @@ def test_an_unverified_organisation_cannot_start_a_draft_when_the_call_requires_
     client.force_login(applicant)
     response = client.post(f"/zh-hans/calls/{call.pk}/apply/", {"organisation": pending.pk}, follow=True)
     assert not Proposal.objects.exists()
-    assert "等待工作人员认证" in response.content.decode() or "waiting" in response.content.decode()
+    assert f"{pending.name_zh}正在等待工作人员认证" in response.content.decode()
 
 
 def test_nobody_can_apply_for_an_organisation_they_do_not_belong_to(client, other_applicant, organisation, call):

@@ -1,7 +1,6 @@
 """Attachments and PDFs: checked by content, stored privately, handed out only to the
 proposal's organisation and staff."""
 
-import io
 from pathlib import Path
 
 import pytest
