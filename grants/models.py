@@ -219,6 +219,16 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        SCREENING = "screening", _("Screening")
+        IN_REVIEW = "in_review", _("In review")
+        MORE_INFO = "more_info", _("More information requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not funded")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        SCREENED_OUT = "screened_out", _("Screened out")
+
+    # The applicant writes in these states; staff act in the others.
+    EDITABLE = (Status.DRAFT, Status.MORE_INFO)
 
     call = models.ForeignKey(CallPage, verbose_name=_("call"), on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(
@@ -246,6 +256,16 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Raised by every save: an edit based on an older version is refused, never merged silently.
     version = models.PositiveIntegerField(default=1)
+    # Kept up to date by the review services, so the staff list filters and sorts in SQL.
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                help_text=_("Mean weighted review score, 0–100."))
+    review_count = models.PositiveSmallIntegerField(_("reviews"), default=0)
+    disagreement = models.BooleanField(_("reviewers disagree"), default=False)
+    # What the applicant was last told by staff (screening, more information, determination).
+    decision_message = models.TextField(_("message to the applicant"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Character bigrams of the searchable text (see grants/search.py).
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,6 +273,11 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["call", "status"], name="proposal_call_status"),
+            models.Index(fields=["-submitted_at"], name="proposal_submitted_at"),
+            models.Index(fields=["score"], name="proposal_score"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status="draft") | Q(reference__isnull=False),
                                    name="submitted_proposal_has_reference"),
@@ -268,11 +293,58 @@ class Proposal(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    def next_step(self):
+        """What happens next, as the applicant's dashboard tells it."""
+        return {
+            self.Status.DRAFT: _("Complete and submit it before the call closes."),
+            self.Status.SUBMITTED: _("Staff will screen it; you will be emailed about each decision."),
+            self.Status.SCREENING: _("Staff are screening it; you will be emailed about each decision."),
+            self.Status.IN_REVIEW: _("Expert reviewers are scoring it; you will be emailed the decision."),
+            self.Status.MORE_INFO: _("Staff asked for more information: read their message, update the proposal and submit it again."),
+            self.Status.APPROVED: _("Approved: staff will contact you about the funding agreement."),
+            self.Status.REJECTED: _("Not funded this time; read the feedback for your next application."),
+            self.Status.WAITLISTED: _("On the waiting list: funded if money becomes available."),
+            self.Status.SCREENED_OUT: _("Screened out: see the reason given."),
+        }[self.status]
+
     # Transitions: called only by grants.services, which lock, check, log and notify.
-    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
+    @transition(field=status, source=[Status.DRAFT, Status.MORE_INFO], target=Status.SUBMITTED)
     def submit(self, reference, moment):
-        self.reference = reference
+        self.reference = self.reference or reference
         self.submitted_at = moment
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SCREENING)
+    def begin_screening(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.SCREENING], target=Status.IN_REVIEW)
+    def pass_screening(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.SCREENING], target=Status.SCREENED_OUT)
+    def screen_out(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.SCREENING, Status.IN_REVIEW, Status.WAITLISTED],
+                target=Status.MORE_INFO)
+    def request_more_info(self):
+        pass
+
+    @transition(field=status, source=[Status.IN_REVIEW, Status.WAITLISTED], target=Status.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=[Status.IN_REVIEW, Status.WAITLISTED], target=Status.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.WAITLISTED)
+    def waitlist(self):
+        pass
 
     @property
     def budget_total(self):
@@ -382,3 +454,119 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ProposalSnapshot(models.Model):
+    """The proposal as it was at each submission, so staff can see what a resubmission changed."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="snapshots")
+    number = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_snapshot_number")]
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer asked to score one proposal. The reviewer first declares whether they have a
+    conflict of interest; a conflict ends the assignment."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        CONFLICT = "conflict", _("Conflict declared")
+        DONE = "done", _("Review submitted")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED,
+                              db_index=True)
+    no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_note = models.TextField(_("conflict of interest"), blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_assignment_per_reviewer"),
+        ]
+
+    def is_overdue(self, today):
+        return self.status == self.Status.ASSIGNED and self.due_on < today
+
+
+class ConflictOfInterest(models.Model):
+    """A reviewer's declared conflict with an organisation: they are never assigned its
+    proposals again."""
+
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reviewer_conflicts")
+    note = models.TextField(blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "organisation"], name="one_conflict_per_pair"),
+        ]
+
+
+class Review(models.Model):
+    """One reviewer's scores for one proposal, criterion by criterion of the call's rubric.
+
+    `scores` maps each rubric criterion's block id to {"score": int, "comment": str,
+    "shared": bool}; shared comments reach the applicant, without the reviewer's name."""
+
+    class Recommendation(models.TextChoices):
+        FUND = "fund", _("Fund")
+        FUND_WITH_CHANGES = "fund_with_changes", _("Fund with changes")
+        DO_NOT_FUND = "do_not_fund", _("Do not fund")
+
+    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
+    scores = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    comment_shared = models.BooleanField(_("share the overall comment with the applicant"), default=False)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices,
+                                      blank=True)
+    weighted_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class DeterminationTemplate(models.Model):
+    """The message staff start from when they record an outcome, in both languages."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not funded")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        MORE_INFO = "more_info", _("More information requested")
+        SCREENED_OUT = "screened_out", _("Screened out")
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, unique=True)
+    subject_zh = models.CharField(_("subject (Chinese)"), max_length=200)
+    body_zh = models.TextField(_("message (Chinese)"))
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("message (English)"))
+
+    class Meta:
+        verbose_name = _("decision message template")
+        verbose_name_plural = _("decision message templates")
+        ordering = ["outcome"]
+
+    def __str__(self):
+        return self.get_outcome_display()

@@ -14,8 +14,20 @@ from incubator.models import Organisation
 from .models import Proposal
 
 
+def can_read_all_proposals(user):
+    """Staff work on every proposal; supervisors read every one and change nothing."""
+    return people.is_staff_member(user) or (user.is_authenticated and people.is_supervisor(user))
+
+
+def can_decide(user):
+    """Screen, assign reviewers, record determinations: staff only."""
+    return people.is_staff_member(user)
+
+
 def visible_proposals(user):
-    if people.is_staff_member(user):
+    """Proposals with their full record (organisation, contacts). Reviewers are not here: they
+    read their assigned proposals through their review pages, redacted when the call is blind."""
+    if can_read_all_proposals(user):
         return Proposal.objects.all()
     if not user.is_authenticated:
         return Proposal.objects.none()
@@ -23,12 +35,27 @@ def visible_proposals(user):
 
 
 def can_view_proposal(user, proposal):
-    return people.is_staff_member(user) or people.membership(user, proposal.organisation) is not None
+    return can_read_all_proposals(user) or people.membership(user, proposal.organisation) is not None
+
+
+def assignments_of(user):
+    """The review assignments a reviewer may open: their own, and never one ended by a conflict."""
+    from .models import ReviewAssignment
+
+    if not (user.is_authenticated and people.is_reviewer(user)):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewAssignment.Status.CONFLICT)
+
+
+def sees_identity(user, proposal):
+    """Whether this reader may see who is behind a proposal: not a reviewer of a blind call."""
+    return can_view_proposal(user, proposal) or not proposal.call.blind_review
 
 
 def can_edit_proposal(user, proposal):
-    """Members change their organisation's proposal only while it is a draft."""
-    return proposal.is_draft and people.membership(user, proposal.organisation) is not None
+    """Members change their organisation's proposal while it is a draft, or when staff asked
+    for more information."""
+    return proposal.is_editable and people.membership(user, proposal.organisation) is not None
 
 
 @dataclass

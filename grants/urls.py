@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import review_views, staff_views, views, workbench
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("proposals/<int:pk>/pdf/", views.proposal_pdf_download, name="proposal_pdf"),
     path("proposals/<int:pk>/files/<int:attachment_pk>/", views.attachment_download,
          name="attachment_download"),
+    path("staff/", include(workbench.urlpatterns)),
+    path("staff/", include(staff_views.urlpatterns)),
+    path("reviews/", include(review_views.urlpatterns)),
 ]

@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Theme
+from .models import DeterminationTemplate, Theme
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -19,6 +19,21 @@ class ThemeViewSet(SnippetViewSet):
 register_snippet(ThemeViewSet)
 
 
+class DeterminationTemplateViewSet(SnippetViewSet):
+    """The messages applicants receive with each outcome, edited by staff in both languages.
+    {title}, {reference}, {organisation} and {call} are filled in for each proposal."""
+
+    model = DeterminationTemplate
+    icon = "mail"
+    menu_label = _("Decision messages")
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["outcome", "subject_zh", "subject_en"]
+
+
+register_snippet(DeterminationTemplateViewSet)
+
+
 @hooks.register("register_log_actions")
 def register_grants_actions(actions):
     for action, label in [
@@ -27,5 +42,17 @@ def register_grants_actions(actions):
         ("seedbed.proposal.submitted", _("Proposal submitted")),
         ("seedbed.proposal.attachment_added", _("Attachment added")),
         ("seedbed.proposal.attachment_removed", _("Attachment removed")),
+        ("seedbed.proposal.resubmitted", _("Proposal resubmitted")),
+        ("seedbed.proposal.screening_started", _("Screening started")),
+        ("seedbed.proposal.screened_in", _("Passed screening")),
+        ("seedbed.proposal.determined.screened_out", _("Screened out")),
+        ("seedbed.proposal.determined.more_info", _("More information requested")),
+        ("seedbed.proposal.determined.approved", _("Approved")),
+        ("seedbed.proposal.determined.rejected", _("Not funded")),
+        ("seedbed.proposal.determined.waitlisted", _("Waitlisted")),
+        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned")),
+        ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
+        ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
+        ("seedbed.proposal.review_submitted", _("Review submitted")),
     ]:
         actions.register_action(action, label, label)

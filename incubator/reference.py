@@ -23,6 +23,7 @@ STAFF_PERMISSIONS = [
     "incubator.add_community", "incubator.change_community", "incubator.view_community",
     "incubator.change_organisation", "incubator.view_organisation",
     "grants.add_theme", "grants.change_theme", "grants.view_theme",
+    "grants.change_determinationtemplate", "grants.view_determinationtemplate",
     "cms.change_sitesettings",
 ]
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

@@ -168,3 +168,14 @@ def make_proposal(call, organisation, user=None, complete=True, **fields):
         setattr(proposal, name, value)
     proposal.save()
     return proposal
+
+
+def in_review(proposal, submitter, staff=None):
+    """Submit the proposal and pass it through screening, as the services do."""
+    from grants.services.proposals import submit_proposal
+    from grants.services.review import pass_screening
+    from incubator import permissions
+
+    submit_proposal(proposal, submitter)
+    staff = staff or UserFactory(roles=[permissions.STAFF])
+    return pass_screening(proposal, staff)

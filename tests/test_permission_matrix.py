@@ -12,30 +12,10 @@ from django.urls.resolvers import LocalePrefixPattern
 
 from incubator import permissions
 
-ROLES = [
-    "anonymous", "applicant", "other_applicant", "reviewer", "staff", "supervisor", "funder",
-]
-LOGIN = "login"  # a redirect to the sign-in page
-OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
-
-
-def everyone(status):
-    return dict.fromkeys(ROLES, status)
-
-
-def signed_in(status, anonymous=LOGIN):
-    return {**everyone(status), "anonymous": anonymous}
-
-
-def members_and_staff(status=OK, staff=OK):
-    """A record of the applicant's organisation: its members and staff; others learn nothing."""
-    return {**everyone(NOT_FOUND), "anonymous": LOGIN, "applicant": status, "staff": staff}
-
-
-def visitors_only(status):
-    """Pages for signing in or up: signed-in users are sent on to their profile."""
-    return {**everyone(REDIRECT), "anonymous": status}
-
+from .matrix import (  # noqa: F401
+    FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, ROLES, everyone, members_and_staff, signed_in,
+    visitors_only,
+)
 
 # route (as the URL configuration spells it) -> (a concrete URL, outcome per role)
 MATRIX = {
@@ -49,7 +29,8 @@ MATRIX = {
     "<lang>/accounts/profile/": ("/en/accounts/profile/", signed_in(OK)),
     "<lang>/dashboard/": ("/en/dashboard/", signed_in(OK)),
     "<lang>/organisations/register/": ("/en/organisations/register/", signed_in(OK)),
-    "<lang>/organisations/<int:pk>/": ("/en/organisations/{organisation}/", members_and_staff()),
+    "<lang>/organisations/<int:pk>/": (
+        "/en/organisations/{organisation}/", members_and_staff(supervisor=NOT_FOUND)),
     # Staff correct records in the admin; on the site only the organisation's admins edit.
     "<lang>/organisations/<int:pk>/edit/": (
         "/en/organisations/{organisation}/edit/", members_and_staff(staff=NOT_FOUND)),
@@ -94,6 +75,13 @@ MATRIX = {
     "<lang>/_util/login/": ("/en/_util/login/", everyone(OK)),
     "<lang>/^((?:[\\w\\-]+/)*)$": ("/en/", everyone(OK)),
 }
+# Each area of the grants workflow declares its own URLs beside its tests.
+from .grants.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
+from .grants.matrix_staff import MATRIX as STAFF  # noqa: E402
+from .grants.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
+
+MATRIX.update(REVIEWS | STAFF | WORKBENCH)
+
 # Patterns that exist only in some configurations (DEBUG serves media itself).
 OPTIONAL = {"^media/(?P<path>.*)$": ("/media/missing.png", everyone(NOT_FOUND))}
 
@@ -119,7 +107,7 @@ def test_every_url_pattern_declares_who_may_see_it():
 
 
 @pytest.fixture
-def world(applicant):
+def world(applicant, reviewer, staff):
     """The objects the URLs above name: `applicant` administers the organisation that owns
     the proposal; `other_applicant` belongs to nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -127,16 +115,25 @@ def world(applicant):
     from grants.services.proposals import add_attachment
     from incubator.services import invitation_token
 
-    from .factories import OrganisationFactory, make_call, make_proposal
+    from grants.models import ReviewAssignment
+
+    from .factories import OrganisationFactory, in_review, make_call, make_proposal
 
     organisation = OrganisationFactory(admins=[applicant])
     call = make_call()
     proposal = make_proposal(call, organisation, applicant)
     attachment = add_attachment(proposal, applicant, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+    # A second proposal of the same organisation, in review, assigned to `reviewer`.
+    reviewed = in_review(make_proposal(call, organisation, applicant), applicant, staff)
+    assignment = ReviewAssignment.objects.create(
+        proposal=reviewed, reviewer=reviewer, due_on=reviewed.call.project_start)
+    review_file = reviewed.attachments.create(
+        name="b.pdf", content_type="application/pdf", size=1, file=attachment.file.name)
     return {
         "organisation": organisation.pk, "call": call.pk, "proposal": proposal.pk,
         "attachment": attachment.pk, "membership": organisation.memberships.get().pk,
         "token": invitation_token(organisation, "invitee@example.com", applicant),
+        "reviewed": reviewed.pk, "assignment": assignment.pk, "review_file": review_file.pk,
     }
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -20,8 +20,9 @@ from wagtail.log_actions import log
 from incubator import mail
 from incubator import permissions as people
 
-from ..models import Attachment, Proposal, ReferenceCounter
+from ..models import Attachment, Proposal, ProposalSnapshot, ReferenceCounter
 from ..money import percent, yuan
+from ..search import document
 from ..uploads import check_upload
 
 
@@ -65,26 +66,28 @@ def start_proposal(call, organisation, user):
 def save_draft(proposal, user, version, write):
     """Run `write()` (which saves the editor's forms) if nobody saved since `version`."""
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_draft:
+    if not locked.is_editable:
         raise ValidationError(_("This proposal has been submitted and can no longer be changed."))
     if locked.version != version:
         raise VersionConflict(locked)
     write()
-    Proposal.objects.filter(pk=proposal.pk).update(version=F("version") + 1)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        version=F("version") + 1, search_text=search_document(Proposal.objects.get(pk=proposal.pk)))
     proposal.version = version + 1
     log(proposal, "seedbed.proposal.saved", user=user)
     return proposal
 
 
-def submission_problems(proposal, moment):
-    """Everything that stops this proposal from being submitted at `moment`, by field."""
+def submission_problems(proposal, moment, resubmission=False):
+    """Everything that stops this proposal from being submitted at `moment`, by field.
+    A proposal staff sent back for more information may be resubmitted after the deadline."""
     call = proposal.call
     problems = []
 
     def add(field, message):
         problems.append(Problem(field, message))
 
-    if call.status_at(moment) != call.Status.OPEN:
+    if not resubmission and call.status_at(moment) != call.Status.OPEN:
         add("__all__", _("The call closed on %(date)s: proposals can no longer be submitted.") % {
             "date": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")}
             if moment >= call.closes_at else _("This call is not open for applications yet."))
@@ -182,17 +185,20 @@ def next_reference(year):
 def submit_proposal(proposal, user, moment=None):
     moment = moment or timezone.now()
     locked = Proposal.objects.select_for_update().select_related("call", "organisation").get(pk=proposal.pk)
-    if not locked.is_draft:
+    if not locked.is_editable:
         raise ValidationError(_("This proposal has already been submitted."))
-    problems = submission_problems(locked, moment)
+    problems = submission_problems(locked, moment, resubmission=locked.status == Proposal.Status.MORE_INFO)
     if problems:
         raise SubmissionRefused(problems)
-    locked.submit(next_reference(timezone.localtime(moment).year), moment)
+    previous = locked.status
+    locked.submit(None if locked.reference else next_reference(timezone.localtime(moment).year), moment)
     locked.version = F("version") + 1
+    locked.search_text = search_document(locked)
     locked.save()
     locked.refresh_from_db()
-    log(locked, "seedbed.proposal.submitted", user=user,
-        data={"from": Proposal.Status.DRAFT, "to": locked.status, "reference": locked.reference})
+    ProposalSnapshot.objects.create(proposal=locked, number=locked.snapshots.count() + 1, data=snapshot(locked))
+    log(locked, "seedbed.proposal.submitted" if previous == Proposal.Status.DRAFT else "seedbed.proposal.resubmitted",
+        user=user, data={"from": previous, "to": locked.status, "reference": locked.reference})
     mail.send_to_user("proposal_submitted", user, {
         "proposal": locked, "url": mail.absolute_url(reverse("proposal_detail", args=[locked.pk]))})
     return locked
@@ -200,7 +206,7 @@ def submit_proposal(proposal, user, moment=None):
 
 def add_attachment(proposal, user, uploaded, question=""):
     """Store an uploaded file with a draft, after checking its real type and size."""
-    if not proposal.is_draft:
+    if not proposal.is_editable:
         raise ValidationError(_("This proposal has been submitted and can no longer be changed."))
     content_type = check_upload(uploaded)
     if question:  # a file question has one answer: a new file replaces the old one
@@ -216,8 +222,43 @@ def add_attachment(proposal, user, uploaded, question=""):
 
 def remove_attachment(attachment, user):
     proposal = attachment.proposal
-    if not proposal.is_draft:
+    if not proposal.is_editable:
         raise ValidationError(_("This proposal has been submitted and can no longer be changed."))
     attachment.file.delete(save=False)
     attachment.delete()
     log(proposal, "seedbed.proposal.attachment_removed", user=user, data={"name": attachment.name})
+
+
+def search_document(proposal):
+    """What the staff search finds a proposal by: its words, its organisation and reference."""
+    organisation = proposal.organisation
+    return document(proposal.reference, proposal.title, proposal.summary, organisation.name_zh,
+                    organisation.name_en, organisation.uscc, organisation.filing_number)
+
+
+def snapshot(proposal):
+    """The proposal's content as plain data, labelled for people: what the diff compares."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _snapshot(proposal)
+
+
+def _snapshot(proposal):
+    return {
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "street": str(proposal.street or ""),
+        "communities": "、".join(community.name_zh for community in proposal.communities.all()),
+        "themes": "、".join(theme.name_zh for theme in proposal.themes.all()),
+        "starts_on": str(proposal.starts_on or ""),
+        "ends_on": str(proposal.ends_on or ""),
+        "requested_amount": str(proposal.requested_amount),
+        "cofunding_amount": str(proposal.cofunding_amount),
+        "budget": [
+            f"{line.get_category_display()} · {line.item} · {line.quantity} {line.unit} × {line.unit_price} = {line.subtotal}"
+            for line in proposal.budget_lines.all()],
+        "indicators": [f"{indicator.label}: {indicator.target} {indicator.unit}".strip()
+                       for indicator in proposal.indicators.all()],
+        "answers": {block.value["label"]: proposal.answers.get(block.id, "")
+                    for block in proposal.call.questions if block.block_type != "file"},
+        "attachments": [attachment.name for attachment in proposal.attachments.all()],
+    }

@@ -94,9 +94,9 @@ def stored(applicant, draft):
 
 @pytest.mark.parametrize("role, status", [
     ("applicant", 200), ("staff", 200), ("other_applicant", 404), ("reviewer", 404),
-    ("supervisor", 404), ("funder", 404),
+    ("supervisor", 200), ("funder", 404),
 ])
-def test_attachments_are_served_only_to_the_organisation_and_staff(client, request, stored, role, status):
+def test_attachments_are_served_only_to_the_organisation_staff_and_supervisors(client, request, stored, role, status):
     client.force_login(request.getfixturevalue(role))
     response = client.get(f"/en/proposals/{stored.proposal_id}/files/{stored.pk}/")
     assert response.status_code == status

@@ -202,7 +202,7 @@ def test_the_dashboard_lists_the_proposals_of_all_my_organisations_with_their_ne
         page = client.get("/en/dashboard/").content.decode()
     assert draft.title in page and "第二个机构的项目" in page and submitted.reference in page
     assert someone_elses.title not in page
-    assert "Complete and submit before" in page and "Staff are screening it" in page
+    assert "Complete and submit it before the call closes." in page and "Staff will screen it" in page
 
 
 def test_staff_see_the_proposals_history_and_applicants_do_not(client, applicant, staff, draft):
