@@ -87,7 +87,7 @@ class OrganisationViewSet(SnippetViewSet):
         if not permissions.can_verify_organisations(request.user):
             raise PermissionDenied
         organisation = get_object_or_404(Organisation, pk=pk)
-        form = VerificationForm(request.POST or None, initial={"reason": organisation.status_reason})
+        form = VerificationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             decide = (services.verify_organisation if form.cleaned_data["decision"] == "verify"
                       else services.reject_organisation)
