@@ -13,7 +13,7 @@ from incubator.models import Organisation
 
 from . import permissions
 from .forms import ProposalEditor
-from .models import Attachment, CallPage, Proposal
+from .models import Attachment, CallPage, Proposal, Review
 from .pdf import proposal_pdf
 from .services import proposals as service
 
@@ -69,8 +69,29 @@ def proposal_detail(request, pk):
         "answers": answered_questions(proposal),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
         "history": ModelLogEntry.objects.for_instance(proposal).select_related("user").order_by("timestamp")
-        if people.is_staff_member(request.user) else None,
+        if permissions.can_read_all_proposals(request.user) else None,
+        "feedback": shared_feedback(proposal),
     })
+
+
+# After these decisions the applicant may read what reviewers chose to share with them.
+FEEDBACK_AFTER = (Proposal.Status.APPROVED, Proposal.Status.REJECTED, Proposal.Status.WAITLISTED,
+                  Proposal.Status.MORE_INFO)
+
+
+def shared_feedback(proposal):
+    """Comments reviewers marked as shared, without names or scores: [(reviewer number, [text])]."""
+    if proposal.status not in FEEDBACK_AFTER:
+        return []
+    reviews = Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False).order_by("pk")
+    feedback = []
+    for review in reviews:
+        comments = [entry["comment"] for entry in review.scores.values() if entry.get("shared") and entry.get("comment")]
+        if review.comment_shared and review.comment:
+            comments.append(review.comment)
+        if comments:
+            feedback.append(comments)
+    return feedback
 
 
 def answered_questions(proposal):
