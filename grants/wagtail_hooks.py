@@ -3,6 +3,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from incubator.audit import register_actions
+
 from .models import DeterminationTemplate, Theme
 
 
@@ -36,7 +38,7 @@ register_snippet(DeterminationTemplateViewSet)
 
 @hooks.register("register_log_actions")
 def register_grants_actions(actions):
-    for action, label in [
+    register_actions(actions, [
         ("seedbed.proposal.created", _("Proposal started")),
         ("seedbed.proposal.saved", _("Draft saved")),
         ("seedbed.proposal.submitted", _("Proposal submitted")),
@@ -54,5 +56,4 @@ def register_grants_actions(actions):
         ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
         ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
         ("seedbed.proposal.review_submitted", _("Review submitted")),
-    ]:
-        actions.register_action(action, label, label)
+    ])

@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import permissions, services
+from .audit import register_actions
 from .forms import VerificationForm
 from .models import Community, District, Organisation, Street
 
@@ -118,7 +119,7 @@ def verify_button(snippet, user, next_url=None):
 
 @hooks.register("register_log_actions")
 def register_incubator_actions(actions):
-    for action, label in [
+    register_actions(actions, [
         ("seedbed.organisation.registered", _("Organisation registered")),
         ("seedbed.organisation.edited", _("Organisation record edited")),
         ("seedbed.organisation.verified", _("Organisation verified")),
@@ -126,5 +127,4 @@ def register_incubator_actions(actions):
         ("seedbed.organisation.invited", _("Member invited")),
         ("seedbed.organisation.joined", _("Member joined")),
         ("seedbed.organisation.member_removed", _("Member removed")),
-    ]:
-        actions.register_action(action, label, label)
+    ])

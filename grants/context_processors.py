@@ -1,0 +1,13 @@
+from django.utils.functional import SimpleLazyObject
+
+from incubator import permissions as people
+
+from . import permissions
+
+
+def user_can(request):
+    """What the navigation offers this user (evaluated only when a template asks)."""
+    return {"user_can": SimpleLazyObject(lambda: {
+        "use_workbench": permissions.can_read_all_proposals(request.user),
+        "review": request.user.is_authenticated and people.is_reviewer(request.user),
+    })}
