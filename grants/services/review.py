@@ -330,9 +330,15 @@ def save_review(assignment, reviewer, scores, comment="", comment_shared=False, 
         raise ValidationError(_("Declare first whether you have a conflict of interest."))
     if locked.proposal.status != Proposal.Status.IN_REVIEW:
         raise ValidationError(_("This proposal is no longer in review."))
-    cleaned = clean_scores(locked.proposal, scores, complete=submit)
+    errors = {}
+    try:
+        cleaned = clean_scores(locked.proposal, scores, complete=submit)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if submit and not recommendation:
-        raise ValidationError({"recommendation": _("Choose a recommendation.")})
+        errors["recommendation"] = [_("Choose a recommendation.")]
+    if errors:  # every missing or wrong item at once
+        raise ValidationError(errors)
     review, _created = Review.objects.get_or_create(assignment=locked)
     review.scores, review.comment, review.comment_shared = cleaned, comment.strip(), comment_shared
     review.recommendation = recommendation
