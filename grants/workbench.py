@@ -1,4 +1,250 @@
 """The staff workbench: the filtered, searchable list of proposals and its exports.
-(Being written — see the issue on review and determination.)"""
 
-urlpatterns = []
+Staff and supervisors see every submitted proposal (drafts are the applicants' own business).
+The list and both exports share one FilterSet (grants/workbench_filters.py), so an export
+holds exactly the rows the list shows, in the same order, on every page at once. A page costs
+the same few queries whatever it shows: the rows come with their call, organisation and
+street in one query, and only the columns the table needs are read.
+"""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Proposal
+from .workbench_filters import ProposalFilter
+
+PAGE_SIZE = 50
+
+
+def _field_label(name):
+    """A column heading: the field's own (already translated) name."""
+    return capfirst(Proposal._meta.get_field(name).verbose_name)
+
+
+# The table's columns: (key, heading, the ?sort= a first click asks for, or None).
+COLUMNS = [
+    ("reference", _field_label("reference"), "reference"),
+    ("title", _field_label("title"), "title"),
+    ("organisation", _field_label("organisation"), None),
+    ("call", _field_label("call"), None),
+    ("street", gettext_lazy("Street / town"), None),
+    ("status", _field_label("status"), None),
+    ("requested_amount", _field_label("requested_amount"), "-requested_amount"),
+    ("score", _field_label("score"), "-score"),
+    ("review_count", _field_label("review_count"), None),
+    ("submitted_at", _field_label("submitted_at"), "-submitted_at"),
+]
+NUMERIC = {"requested_amount", "score", "review_count"}
+
+# What one row of the table reads: nothing else is fetched (no summaries, answers, call text).
+# The call's title comes as a plain column: a Wagtail page object per row would cost more
+# than the rest of the row.
+LIST_FIELDS = [
+    "reference", "title", "status", "requested_amount", "score", "review_count", "disagreement",
+    "submitted_at", "organisation", "organisation__name_zh", "organisation__name_en", "street",
+    "street__name_zh", "street__name_en",
+]
+
+
+def _readable_proposals(request):
+    """Every submitted proposal, for the people who may read them all; 403 for anyone else."""
+    if not permissions.can_read_all_proposals(request.user):
+        raise PermissionDenied
+    return permissions.visible_proposals(request.user).exclude(status=Proposal.Status.DRAFT)
+
+
+def _filtered(request):
+    return ProposalFilter(request.GET, queryset=_readable_proposals(request), request=request)
+
+
+@login_required
+def workbench(request):
+    filterset = _filtered(request)
+    # Counted without the joins the rows need; then one query for the page's rows.
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    start = (page.number - 1) * PAGE_SIZE
+    proposals = list(filterset.qs.select_related("organisation", "street").only(*LIST_FIELDS)
+                     .annotate(call_title=F("call__title"))[start:start + PAGE_SIZE])
+    labels = {value: str(label) for value, label in Proposal.Status.choices}
+    for proposal in proposals:  # once per status, not once per row
+        proposal.status_label = labels.get(proposal.status, proposal.status)
+    return render(request, "grants/workbench/list.html", {
+        "filter": filterset,
+        "page_obj": page,
+        "proposals": proposals,
+        "headers": _headers(request, filterset.sort_order),
+        "disagreement_label": _field_label("disagreement"),
+        "can_export": filterset.is_valid(),
+    })
+
+
+def _headers(request, current):
+    """Each column's heading; sortable ones link to the list sorted by them (keeping every
+    other parameter, back to page 1) and say how the list is sorted now (aria-sort)."""
+    headers = []
+    for key, label, first in COLUMNS:
+        header = {"key": key, "label": label, "numeric": key in NUMERIC, "url": None, "aria_sort": None}
+        if first:
+            field = first.lstrip("-")
+            if current in (field, f"-{field}"):
+                descending = current.startswith("-")
+                header["aria_sort"] = "descending" if descending else "ascending"
+                wanted = field if descending else f"-{field}"
+            else:
+                wanted = first
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["sort"] = wanted
+            header["url"] = f"?{query.urlencode()}"
+        headers.append(header)
+    return headers
+
+
+# -- exports -------------------------------------------------------------------------------
+def _export_header():
+    labels = [str(label) for _key, label, _sort in COLUMNS]
+    labels.insert(8, str(_field_label("disagreement")))
+    labels[-1] = _("Submitted (Beijing time)")
+    return labels
+
+
+AMOUNT = 6  # the column of the requested amount in an export row
+
+
+def _export_rows(queryset):
+    """The rows of an export as plain values, read in chunks (never the whole list at once).
+    Names are taken in the language of the request and statuses are translated labels, all
+    decided now: a streamed response is iterated after the view has returned."""
+    english = (get_language() or "").startswith("en")
+    statuses = {value: str(label) for value, label in Proposal.Status.choices}
+    yes = _("Yes")
+    beijing = timezone.get_default_timezone()
+    values = queryset.values_list(
+        "reference", "title", "organisation__name_zh", "organisation__name_en", "call__title",
+        "street__name_zh", "street__name_en", "status", "requested_amount", "score", "disagreement",
+        "review_count", "submitted_at")
+
+    def rows():
+        for (reference, title, org_zh, org_en, call, street_zh, street_en, status, amount, score,
+             disagreement, reviews, submitted_at) in values.iterator(chunk_size=2000):
+            yield [
+                reference, title, (org_en or org_zh) if english else org_zh, call,
+                (street_en or street_zh) if english else (street_zh or ""), statuses.get(status, status),
+                amount, score, yes if disagreement else "", reviews,
+                timezone.localtime(submitted_at, beijing).replace(tzinfo=None) if submitted_at else None,
+            ]
+
+    return rows()
+
+
+def _defused(value):
+    """A text cell a spreadsheet will not run as a formula (applicants write the titles)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object that hands back what the csv writer writes, to stream it."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_stream(header, rows):
+    writer = csv.writer(_Echo())
+    # The byte order mark tells Excel the file is UTF-8; without it Chinese turns to mojibake.
+    yield "\ufeff" + writer.writerow(header)
+    batch = []
+    for row in rows:
+        batch.append(writer.writerow([
+            "" if value is None else value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime")
+            else _defused(value) for value in row]))
+        if len(batch) == 500:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _csv_response(header, rows, filename):
+    response = StreamingHttpResponse(_csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_response(header, rows, filename):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Proposals")[:31])
+    for column, width in zip("ABCDEFGHIJK", (16, 40, 30, 30, 14, 12, 14, 8, 10, 8, 18)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        # Plain values where possible: a styled cell costs openpyxl several times as much.
+        # Dates get a date format by themselves; amounts get thousands separators; text loses
+        # the control characters XML cannot hold, and text that starts with "=" is forced to
+        # be text, never a formula.
+        cells = list(row)
+        for index, value in enumerate(cells):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if value.startswith("="):
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.data_type = "s"
+                cells[index] = value
+        if cells[AMOUNT] is not None:
+            cells[AMOUNT] = WriteOnlyCell(sheet, value=cells[AMOUNT])
+            cells[AMOUNT].number_format = "#,##0.00"
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+EXPORTS = {"csv": _csv_response, "xlsx": _xlsx_response}
+
+
+@login_required
+def workbench_export(request, format):
+    filterset = _filtered(request)
+    if format not in EXPORTS:
+        raise Http404
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(_("The filters are not valid: correct them on the list, then export again."),
+                                      content_type="text/plain; charset=utf-8")
+    filename = f"proposals-{timezone.localdate():%Y%m%d}"
+    return EXPORTS[format](_export_header(), _export_rows(filterset.qs), filename)
+
+
+urlpatterns = [
+    path("proposals/", workbench, name="workbench"),
+    path("proposals/export.<str:format>", workbench_export, name="workbench_export"),
+]

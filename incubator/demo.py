@@ -15,6 +15,10 @@ DEMO_USERS = [
     ("admin@seedbed.test", "系统管理员", [], True),
     ("staff@seedbed.test", "王敏（中心工作人员）", [permissions.STAFF], False),
     ("reviewer@seedbed.test", "李建国（评审专家）", [permissions.REVIEWER], False),
+    # More expert reviewers, so the demo calls have full review panels (grants/demo_review.py).
+    ("reviewer2@seedbed.test", "周文（高校社会工作系教师）", [permissions.REVIEWER], False),
+    ("reviewer3@seedbed.test", "何丽萍（资深社工督导）", [permissions.REVIEWER], False),
+    ("reviewer4@seedbed.test", "孙志远（财务专家）", [permissions.REVIEWER], False),
     ("supervisor@seedbed.test", "陈静（监委会）", [permissions.SUPERVISOR], False),
     ("funder@seedbed.test", "刘洋（基金会）", [permissions.FUNDER], False),
     ("applicant@seedbed.test", "张晓（社会组织）", [], False),

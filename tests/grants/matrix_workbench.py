@@ -6,4 +6,10 @@ review), {assignment} (`reviewer`'s assignment to it), {review_file}, {call}, {o
 
 from tests.matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, everyone, signed_in  # noqa: F401
 
-MATRIX = {}
+# Staff work on the list; supervisors read it; every other signed-in user is refused.
+STAFF_AND_SUPERVISORS = {**signed_in(FORBIDDEN), "staff": OK, "supervisor": OK}
+
+MATRIX = {
+    "<lang>/staff/proposals/": ("/en/staff/proposals/", STAFF_AND_SUPERVISORS),
+    "<lang>/staff/proposals/export.<str:format>": ("/en/staff/proposals/export.csv", STAFF_AND_SUPERVISORS),
+}

@@ -4,13 +4,25 @@ from io import StringIO
 
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Locale, ModelLogEntry, Page, PageLogEntry, Revision
 
 from cms.models import CallIndexPage, StandardPage
 from grants.demo import APPLICANTS
-from grants.models import BudgetLine, CallPage, Indicator, Proposal, ReferenceCounter, Theme
+from grants.models import (
+    BudgetLine,
+    CallPage,
+    ConflictOfInterest,
+    Indicator,
+    Proposal,
+    ProposalSnapshot,
+    ReferenceCounter,
+    Review,
+    ReviewAssignment,
+    Theme,
+)
 from incubator import permissions
 from incubator.demo import DEMO_PASSWORD
 from incubator.models import Membership, Organisation, User
@@ -26,10 +38,12 @@ def seed(*args):
 def test_seed_demo_creates_a_user_for_every_role_and_prints_the_logins(db):
     output = seed()
     for role in permissions.ROLES:
-        user = User.objects.get(groups__name=role)
-        assert user.check_password(DEMO_PASSWORD)
-        assert user.email in output
-        assert EmailAddress.objects.get(user=user).verified
+        users = User.objects.filter(groups__name=role)
+        assert users.exists()
+        for user in users:
+            assert user.check_password(DEMO_PASSWORD)
+            assert user.email in output
+            assert EmailAddress.objects.get(user=user).verified
     assert DEMO_PASSWORD in output
     assert User.objects.get(email="admin@seedbed.test").is_superuser
 
@@ -136,7 +150,10 @@ def test_the_demo_applicant_administers_a_verified_organisation_eligible_for_an_
 
 def test_seed_demo_creates_draft_and_submitted_proposals(db):
     seed()
-    submitted = Proposal.objects.filter(status=Proposal.Status.SUBMITTED)
+    assert Proposal.objects.filter(status=Proposal.Status.SUBMITTED).exists()
+    # Every proposal past the draft was submitted through the service (the review demo then
+    # moves most of them on).
+    submitted = Proposal.objects.exclude(status=Proposal.Status.DRAFT)
     assert submitted.count() >= 3
     for proposal in submitted:
         assert re.fullmatch(r"NA-\d{4}-\d{4}", proposal.reference)
@@ -155,7 +172,8 @@ def test_seed_demo_creates_draft_and_submitted_proposals(db):
 
 def test_running_seed_demo_again_adds_no_rows(db):
     models = [User, EmailAddress, Theme, Page, CallPage, Revision, Organisation, Membership,
-              Proposal, BudgetLine, Indicator, ModelLogEntry, PageLogEntry, ReferenceCounter]
+              Proposal, BudgetLine, Indicator, ModelLogEntry, PageLogEntry, ReferenceCounter,
+              ProposalSnapshot, ReviewAssignment, Review, ConflictOfInterest]
 
     def counts():
         return {model.__name__: model.objects.count() for model in models}
@@ -166,3 +184,87 @@ def test_running_seed_demo_again_adds_no_rows(db):
     assert counts() == before
     assert "0 themes, 0 call pages, 0 applicant accounts, 0 organisations, 0 proposals" in second
     assert re.search(r"\b[1-9]\d* proposals", first)
+    assert "0 proposals and 0 review steps added" in second
+    assert re.search(r"\b[1-9]\d* review steps added", first)
+
+
+# -- screening, reviews and decisions (grants.demo_review) -----------------------------------
+
+def test_seed_demo_shows_a_proposal_in_every_state(db):
+    output = seed()
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
+    assert "Review demo:" in output
+    reviewers = User.objects.filter(groups__name=permissions.REVIEWER)
+    assert reviewers.count() >= 4
+    for reviewer in reviewers:
+        assert reviewer.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.get(user=reviewer).verified
+    now = timezone.now()
+    for proposal in Proposal.objects.exclude(status=Proposal.Status.DRAFT):
+        entries = ModelLogEntry.objects.for_instance(proposal).order_by("pk")
+        assert entries.filter(action="seedbed.proposal.submitted").exists()
+        stamps = list(entries.values_list("timestamp", flat=True))
+        assert stamps == sorted(stamps) and stamps[-1] <= now  # the backdated history reads in order
+        if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.SCREENING,
+                                   Proposal.Status.IN_REVIEW):
+            assert proposal.decision_message and proposal.decided_at
+            assert entries.filter(action=f"seedbed.proposal.determined.{proposal.status}").exists()
+    screened_out = Proposal.objects.get(status=Proposal.Status.SCREENED_OUT)
+    assert "重复" in screened_out.decision_message
+
+
+def test_seed_demo_submits_reviews_with_scores_within_the_rubric(db):
+    seed()
+    submitted = Review.objects.filter(submitted_at__isnull=False).select_related("assignment__proposal__call")
+    assert submitted.exists()
+    for review in submitted:
+        criteria = [(block.id, block.value) for block in review.assignment.proposal.call.rubric]
+        assert set(review.scores) == {criterion_id for criterion_id, _ in criteria}
+        for criterion_id, criterion in criteria:
+            score = review.scores[criterion_id]["score"]
+            assert isinstance(score, int) and 0 <= score <= criterion["max_score"]
+        assert review.weighted_score is not None and review.recommendation
+        assert review.assignment.status == ReviewAssignment.Status.DONE
+    # Decided proposals were fully reviewed, and carry comments for the applicant and internal ones.
+    for status in (Proposal.Status.APPROVED, Proposal.Status.REJECTED, Proposal.Status.WAITLISTED):
+        proposal = Proposal.objects.get(status=status)
+        assert proposal.review_count == proposal.call.reviewers_per_proposal
+        assert proposal.score is not None
+    approved = Proposal.objects.get(status=Proposal.Status.APPROVED)
+    comments = [entry for review in submitted.filter(assignment__proposal=approved)
+                for entry in review.scores.values() if entry["comment"]]
+    assert any(entry["shared"] for entry in comments)
+    assert any(not entry["shared"] for entry in comments)
+
+
+def test_seed_demo_shows_review_work_in_progress(db):
+    seed()
+    today = timezone.localdate()
+    conflict = ReviewAssignment.objects.get(status=ReviewAssignment.Status.CONFLICT)
+    assert conflict.conflict_note
+    assert ConflictOfInterest.objects.filter(
+        reviewer=conflict.reviewer, organisation=conflict.proposal.organisation).exists()
+    overdue = ReviewAssignment.objects.filter(
+        status=ReviewAssignment.Status.ASSIGNED, due_on__lt=today, proposal__status=Proposal.Status.IN_REVIEW)
+    assert overdue.exists()
+    assert Review.objects.filter(
+        submitted_at__isnull=True, assignment__proposal__status=Proposal.Status.IN_REVIEW).exists()
+    # A proposal whose reviewers all reported, and disagree strongly.
+    disputed = Proposal.objects.get(disagreement=True)
+    assert disputed.status == Proposal.Status.IN_REVIEW
+    totals = list(Review.objects.filter(assignment__proposal=disputed, submitted_at__isnull=False)
+                  .values_list("weighted_score", flat=True))
+    assert len(totals) == disputed.review_count == disputed.call.reviewers_per_proposal
+    assert max(totals) - min(totals) >= 25
+    assert not disputed.assignments.filter(status=ReviewAssignment.Status.ASSIGNED).exists()
+
+
+def test_the_demo_applicant_is_asked_for_more_information(db, client):
+    seed()
+    applicant = User.objects.get(email="applicant@seedbed.test")
+    proposal = Proposal.objects.get(
+        status=Proposal.Status.MORE_INFO, organisation__memberships__user=applicant,
+        organisation__memberships__role=Membership.Role.ADMIN)
+    assert proposal.decision_message
+    client.force_login(applicant)
+    assert escape(proposal.title) in client.get(reverse("dashboard")).content.decode()
