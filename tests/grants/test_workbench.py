@@ -18,7 +18,6 @@ from grants.models import Proposal, ReviewAssignment, Theme
 from grants.services.proposals import submit_proposal
 from incubator import permissions
 from incubator.models import Street
-from tests.e2e import conftest as e2e
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,
@@ -419,48 +418,3 @@ def test_the_list_offers_exports_of_the_same_filters(staff_client, data):
     page = staff_client.get(URL + f"?street={data['nanping'].pk}&page=1").content.decode()
     assert f'href="/zh-hans/staff/proposals/export.csv?street={data["nanping"].pk}"' in page
     assert f'href="/zh-hans/staff/proposals/export.xlsx?street={data["nanping"].pk}"' in page
-
-
-
-# -- in a real browser: accessible, and usable without JavaScript ----------------------------
-# The browser tests' fixtures (tests/e2e/conftest.py), borrowed for this module.
-browser, site, chinese_page = e2e.browser, e2e.site, e2e.chinese_page
-
-def sign_in(page, email, next_path):
-    page.goto(f"/zh-hans/accounts/login/?next={next_path}")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form:has(#id_login) [type=submit]").click()
-    page.wait_for_url(f"**{next_path}")
-
-
-@pytest.mark.browser
-def test_the_workbench_is_accessible_with_and_without_filters(site, chinese_page, data, staff):
-    page = chinese_page
-    sign_in(page, staff.email, URL)
-    assert page.locator("tbody tr").count() == 3
-    e2e.assert_accessible(page)
-    page.goto(URL + "?score_min=abc&q=停车")  # a field in error, and a search
-    assert page.locator("#id_score_min_error").count() == 1
-    e2e.assert_accessible(page)
-
-
-@pytest.mark.browser
-def test_staff_filter_and_sort_without_javascript(browser, site, data, staff):
-    context = browser.new_context(locale="zh-CN", base_url=site.url, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        sign_in(page, staff.email, URL)
-        page.fill("#id_q", "停车")
-        page.locator("form.workbench-filters [type=submit]").click()
-        page.wait_for_url("**q=*")
-        assert page.locator("tbody th[scope=row]").all_inner_texts() == [PARKING]
-
-        page.goto(URL + f"?street={data['nanping'].pk}")
-        page.locator("thead th:nth-child(8) a").click()  # the score column
-        page.wait_for_url("**sort=-score*")
-        assert "street=" in page.url
-        assert page.locator("thead th:nth-child(8)").get_attribute("aria-sort") == "descending"
-        assert page.locator("tbody th[scope=row]").all_inner_texts() == [PARKING, YOUTH]
-    finally:
-        context.close()
