@@ -137,7 +137,7 @@ def call_ranking(request, call_pk):
                 messages.warning(request, _("Not enough eligible reviewers for: %(references)s") % {
                     "references": ", ".join(p.reference for p in short)})
             return redirect("staff_call_ranking", call.pk)
-        chosen = call.proposals.filter(pk__in=request.POST.getlist("proposals"))
+        chosen = call.proposals.filter(pk__in=[v for v in request.POST.getlist("proposals") if v.isdigit()])
         if not chosen:
             form.add_error(None, _("Tick the proposals to decide on."))
         elif form.is_valid():

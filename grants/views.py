@@ -18,6 +18,12 @@ from .pdf import proposal_pdf
 from .services import proposals as service
 
 
+def posted_id(request, name):
+    """A posted object id, or None for anything that is not one (never a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _get_proposal(request, pk):
     """The proposal if this user may see it; otherwise a 404 that confirms nothing."""
     return get_object_or_404(
@@ -46,7 +52,7 @@ def dashboard(request):
 def apply(request, call_pk):
     call = get_object_or_404(CallPage.objects.live(), pk=call_pk)
     organisation = get_object_or_404(
-        Organisation.objects.filter(memberships__user=request.user), pk=request.POST.get("organisation"))
+        Organisation.objects.filter(memberships__user=request.user), pk=posted_id(request, "organisation"))
     existing = Proposal.objects.filter(call=call.source, organisation=organisation, status=Proposal.Status.DRAFT).first()
     if existing:
         messages.info(request, _("%(organisation)s already has a draft for this call: here it is.") % {
@@ -161,7 +167,7 @@ def _write(editor, user):
 
 def _after_save(request, proposal):
     if "remove_attachment" in request.POST:
-        attachment = proposal.attachments.filter(pk=request.POST["remove_attachment"]).first()
+        attachment = proposal.attachments.filter(pk=posted_id(request, "remove_attachment")).first()
         if attachment:
             service.remove_attachment(attachment, request.user)
             messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.name})

@@ -145,3 +145,10 @@ def test_subtotals_are_exact_decimals(draft):
     line = BudgetLine(proposal=draft, quantity=Decimal("3"), unit_price=Decimal("33.335"))
     assert line.subtotal == Decimal("100.01")
     assert draft.budget_total == Decimal("100000.00")
+
+
+def test_mangled_ids_in_a_post_are_a_404_or_ignored_never_a_500(client, applicant, draft, call):
+    client.force_login(applicant)
+    assert client.post(f"/zh-hans/calls/{call.pk}/apply/", {"organisation": "abc"}).status_code == 404
+    response = client.post(edit_url(draft), editor_data(draft, remove_attachment="x1"))
+    assert response.status_code == 302

@@ -313,3 +313,18 @@ def test_overdue_reviewers_are_reminded_once_a_day(reviewing, staff, experts, dj
         assert service.send_overdue_reminders(today) == 0
     assert [e.to for e in mail.outbox] == [[experts[0].email]]
     assert reviewing.reference in mail.outbox[0].body
+
+
+def test_a_mangled_batch_selection_is_ignored_not_a_500(client, reviewing, staff):
+    client.force_login(staff)
+    response = client.post(f"/en/staff/calls/{reviewing.call_id}/ranking/",
+                           {"proposals": ["abc"], "outcome": "approved"})
+    assert response.status_code == 200
+    assert "Tick the proposals to decide on." in response.content.decode()
+
+
+def test_radio_groups_are_named_by_a_legend_for_screen_readers(client, submitted, staff):
+    client.force_login(staff)
+    page = client.get(f"/en/staff/proposals/{submitted.pk}/").content.decode()
+    assert "<legend>Screening decision <span" in page
+    assert '<label for="">' not in page
