@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "axes",
@@ -250,6 +252,19 @@ ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
 # --- Grants ---------------------------------------------------------------------------------
 # Proposal reference numbers read <prefix>-<year>-<sequence>, e.g. NA-2026-0042 (NA: Nan'an).
 REFERENCE_PREFIX = env("REFERENCE_PREFIX", "NA")
+# Party A of every award agreement: the body that signs for the funds.
+AGREEMENT_ISSUER = env("AGREEMENT_ISSUER", "重庆市南岸区民政局（南岸区社区治理创新中心）")
+
+# --- Background tasks ---------------------------------------------------------------------
+# Wagtail's own small jobs run at once ("default"). Long jobs (matching runs, bulk exports)
+# go to "background": by default a queue in the database, worked by `manage.py db_worker
+# --backend background` (./seedbed demo starts one); TASKS_IMMEDIATE=1 runs them inside the
+# request instead, for a single-process setup without a worker.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                   if envbool("TASKS_IMMEDIATE") else "django_tasks_db.DatabaseBackend"},
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -265,6 +280,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# Checkout offers these methods, where the Stripe account has them enabled (WeChat Pay and
+# Alipay must be switched on in the Stripe dashboard first).
+STRIPE_PAYMENT_METHODS = envlist("STRIPE_PAYMENT_METHODS", "card,alipay,wechat_pay")
+# Only for development and tests: send the SDK's API calls to a local fake instead of Stripe.
+STRIPE_API_BASE = env("STRIPE_API_BASE")
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "社创苗圃 Seedbed"
@@ -299,7 +319,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"},
+    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "stripe": {"level": "WARNING"},
                 "wagtail": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }

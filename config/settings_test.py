@@ -22,5 +22,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The live server of browser tests serves static files straight from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Background jobs run at once, inside the test.
+TASKS = {alias: {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"} for alias in ("default", "background")}
 # No persistent connections: the test database must be droppable at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,10 +1,14 @@
 """Showing money and shares to people: grouped yuan with two decimals, plain percentages."""
 
-from django.utils.formats import number_format
+from decimal import Decimal
 
 
 def yuan(amount):
-    return "¥" + number_format(amount, decimal_pos=2, force_grouping=True)
+    """¥1,250,000.00 in either language (Django's Chinese number format has no grouping,
+    which makes large sums hard to read). Decimal formatting: no float on the way."""
+    if amount is None or amount == "":
+        return "—"
+    return f"¥{Decimal(amount):,.2f}"
 
 
 def percent(value):

@@ -1,4 +1,4 @@
-"""Calls and proposals (this module grows with review, funding and awards)."""
+"""Calls, proposals, reviews and determinations."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,7 +21,7 @@ from wagtail.search import index
 from incubator.models import Community, LocalizedName, Organisation, Street
 from incubator.storage import private_storage
 
-from .blocks import CallDocumentsBlock, QuestionsBlock, RubricBlock
+from ..blocks import CallDocumentsBlock, QuestionsBlock, RubricBlock
 
 CENT = Decimal("0.01")
 
@@ -194,7 +194,7 @@ class CallPage(Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from .permissions import apply_options
+        from ..permissions import apply_options
 
         context = super().get_context(request, *args, **kwargs)
         context["apply"] = apply_options(request.user, self)
