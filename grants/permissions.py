@@ -6,6 +6,7 @@ a 404 for it, so a URL never confirms that a proposal exists.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from incubator import permissions as people
@@ -95,3 +96,42 @@ def apply_options(user, call):
         else:
             options.organisations.append(organisation)
     return options
+
+
+# -- funds and awards ----------------------------------------------------------------------
+def can_manage_funding(user):
+    """Run matchings, confirm them, record payments, decide variations and reports: staff."""
+    return people.is_staff_member(user)
+
+
+def can_read_funding(user):
+    """Every fund, run, award and ledger: staff, and supervisors (who change nothing)."""
+    return can_read_all_proposals(user)
+
+
+def visible_funds(user):
+    from .models import Fund
+
+    if can_read_funding(user):
+        return Fund.objects.all()
+    if user.is_authenticated and people.is_funder(user):
+        return Fund.objects.filter(managers=user)
+    return Fund.objects.none()
+
+
+def visible_awards(user):
+    """Awards with their full record (budget, reports, payments): staff and supervisors see
+    all, a funder those its funds pay for, the holder's members their own."""
+    from .models import Award
+
+    if can_read_funding(user):
+        return Award.objects.all()
+    if not user.is_authenticated:
+        return Award.objects.none()
+    funded = Award.objects.filter(funding__fund__managers=user).values("pk") if people.is_funder(user) else []
+    return Award.objects.filter(Q(proposal__organisation__memberships__user=user) | Q(pk__in=funded)).distinct()
+
+
+def is_award_holder(user, award):
+    """Members of the organisation the award was made to: they report and ask for variations."""
+    return people.membership(user, award.proposal.organisation) is not None

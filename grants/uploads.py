@@ -22,13 +22,15 @@ ALLOWED_TYPES = {
     "application/vnd.ms-powerpoint": {".ppt"},
 }
 ALLOWED_EXTENSIONS = sorted(set().union(*ALLOWED_TYPES.values()))
+# Signed agreements and report evidence: documents and photos only.
+SCAN_TYPES = {key: ALLOWED_TYPES[key] for key in ("application/pdf", "image/jpeg", "image/png")}
 
 
 def max_bytes():
     return settings.ATTACHMENT_MAX_MB * 1024 * 1024
 
 
-def check_upload(uploaded):
+def check_upload(uploaded, types=ALLOWED_TYPES):
     """Return the file's real content type, or raise a ValidationError saying what is wrong."""
     if uploaded.size > max_bytes():
         raise ValidationError(
@@ -41,7 +43,11 @@ def check_upload(uploaded):
     content_type = magic.from_buffer(uploaded.read(8192), mime=True)
     uploaded.seek(0)
     extension = PurePath(uploaded.name).suffix.lower()
-    if content_type not in ALLOWED_TYPES or extension not in ALLOWED_TYPES[content_type]:
+    if content_type not in types or extension not in types[content_type]:
+        if types is SCAN_TYPES:
+            raise ValidationError(
+                _("“%(name)s” is not an accepted file. Upload a PDF, JPEG or PNG file whose name "
+                  "matches its content.") % {"name": uploaded.name}, code="type")
         raise ValidationError(
             _("“%(name)s” is not an accepted file. Upload PDF, Word, Excel, PowerPoint, JPEG or "
               "PNG files (%(extensions)s), with a name that matches their content.") % {

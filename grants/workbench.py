@@ -7,14 +7,11 @@ the same few queries whatever it shows: the rows come with their call, organisat
 street in one query, and only the columns the table needs are read.
 """
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -22,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import exports, permissions
 from .models import Proposal
 from .workbench_filters import ProposalFilter
 
@@ -150,86 +147,12 @@ def _export_rows(queryset):
     return rows()
 
 
-def _defused(value):
-    """A text cell a spreadsheet will not run as a formula (applicants write the titles)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object that hands back what the csv writer writes, to stream it."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_stream(header, rows):
-    writer = csv.writer(_Echo())
-    # The byte order mark tells Excel the file is UTF-8; without it Chinese turns to mojibake.
-    yield "\ufeff" + writer.writerow(header)
-    batch = []
-    for row in rows:
-        batch.append(writer.writerow([
-            "" if value is None else value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime")
-            else _defused(value) for value in row]))
-        if len(batch) == 500:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
-
-
-def _csv_response(header, rows, filename):
-    response = StreamingHttpResponse(_csv_stream(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
 def _xlsx_response(header, rows, filename):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Proposals")[:31])
-    for column, width in zip("ABCDEFGHIJK", (16, 40, 30, 30, 14, 12, 14, 8, 10, 8, 18)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    heading = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for row in rows:
-        # Plain values where possible: a styled cell costs openpyxl several times as much.
-        # Dates get a date format by themselves; amounts get thousands separators; text loses
-        # the control characters XML cannot hold, and text that starts with "=" is forced to
-        # be text, never a formula.
-        cells = list(row)
-        for index, value in enumerate(cells):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):
-                    value = WriteOnlyCell(sheet, value=value)
-                    value.data_type = "s"
-                cells[index] = value
-        if cells[AMOUNT] is not None:
-            cells[AMOUNT] = WriteOnlyCell(sheet, value=cells[AMOUNT])
-            cells[AMOUNT].number_format = "#,##0.00"
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return exports.xlsx_response(header, rows, filename, _("Proposals"), money_columns=(AMOUNT,),
+                                 widths=(16, 40, 30, 30, 14, 12, 14, 8, 10, 8, 18))
 
 
-EXPORTS = {"csv": _csv_response, "xlsx": _xlsx_response}
+EXPORTS = {"csv": exports.csv_response, "xlsx": _xlsx_response}
 
 
 @login_required

@@ -179,3 +179,42 @@ def in_review(proposal, submitter, staff=None):
     submit_proposal(proposal, submitter)
     staff = staff or UserFactory(roles=[permissions.STAFF])
     return pass_screening(proposal, staff)
+
+
+# -- funds and awards ----------------------------------------------------------------------
+class FundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grants.Fund"
+        skip_postgeneration_save = True
+
+    name_zh = factory.Sequence(lambda n: f"2026年南岸区政府购买社会服务资金（{n}）")
+    kind = "government"
+    year = 2026
+    owner_zh = "重庆市南岸区民政局"
+    budget = Decimal("1000000.00")
+
+
+def approved(proposal, submitter, staff=None, score=None):
+    """Take a draft through submission, screening and review to an approval, as the
+    services do; `score` is written as the review aggregate would."""
+    from grants.models import Proposal
+    from grants.services.review import determine
+    from incubator import permissions
+
+    staff = staff or UserFactory(roles=[permissions.STAFF])
+    proposal = in_review(proposal, submitter, staff)
+    if score is not None:
+        Proposal.objects.filter(pk=proposal.pk).update(score=score, review_count=1)
+    return determine(proposal, staff, "approved")
+
+
+def make_award(proposal, shares, staff=None):
+    """An award for an approved proposal, funded by {fund: amount}, through the service."""
+    from django.db import transaction
+
+    from grants.services.awards import create_award
+    from incubator import permissions
+
+    staff = staff or UserFactory(roles=[permissions.STAFF])
+    with transaction.atomic():
+        return create_award(proposal, shares, staff)

@@ -28,3 +28,19 @@ def visitors_only(status):
     return {**everyone(REDIRECT), "anonymous": status}
 
 
+
+
+def award_readers(status=OK):
+    """An award's record: the holder's members, staff, supervisors and the award's funders
+    read it; anyone else learns nothing."""
+    return {**everyone(NOT_FOUND), "anonymous": LOGIN, "applicant": status, "staff": status,
+            "supervisor": status, "funder": status}
+
+
+def staff_and_supervisors(status=OK):
+    """Staff work here and supervisors read; everyone else signed in is refused."""
+    return {**everyone(FORBIDDEN), "anonymous": LOGIN, "staff": status, "supervisor": status}
+
+
+# Actions are POST only: a GET is refused before anything is looked at.
+POST_ONLY = {**everyone(405), "anonymous": LOGIN}

@@ -4,22 +4,16 @@ URLs may name the objects of its `world` fixture: {proposal}, {reviewed} (a prop
 review), {assignment} (`reviewer`'s assignment to it), {review_file}, {call}, {organisation}.
 """
 
-from tests.matrix import FORBIDDEN, LOGIN, OK, everyone
-
-
-def staff_and_supervisors(status=OK):
-    """Staff work here and supervisors read; everyone else signed in is refused."""
-    return {**everyone(FORBIDDEN), "anonymous": LOGIN, "staff": status, "supervisor": status}
+from tests.matrix import POST_ONLY, staff_and_supervisors
 
 
 MATRIX = {
     "<lang>/staff/proposals/<int:pk>/": ("/en/staff/proposals/{reviewed}/", staff_and_supervisors()),
     "<lang>/staff/calls/<int:call_pk>/ranking/": ("/en/staff/calls/{call}/ranking/", staff_and_supervisors()),
-    # Actions are POST only: a GET is refused before anything is looked at.
     "<lang>/staff/proposals/<int:pk>/screen/": (
-        "/en/staff/proposals/{reviewed}/screen/", {**everyone(405), "anonymous": LOGIN}),
+        "/en/staff/proposals/{reviewed}/screen/", POST_ONLY),
     "<lang>/staff/proposals/<int:pk>/assign/": (
-        "/en/staff/proposals/{reviewed}/assign/", {**everyone(405), "anonymous": LOGIN}),
+        "/en/staff/proposals/{reviewed}/assign/", POST_ONLY),
     "<lang>/staff/proposals/<int:pk>/determine/": (
-        "/en/staff/proposals/{reviewed}/determine/", {**everyone(405), "anonymous": LOGIN}),
+        "/en/staff/proposals/{reviewed}/determine/", POST_ONLY),
 }
