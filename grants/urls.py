@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from . import review_views, staff_views, views, workbench
+from . import (
+    award_views, donation_views, matching_views, public_views, report_views, review_views, staff_views, views,
+    workbench,
+)
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -13,4 +16,9 @@ urlpatterns = [
     path("staff/", include(workbench.urlpatterns)),
     path("staff/", include(staff_views.urlpatterns)),
     path("reviews/", include(review_views.urlpatterns)),
+    path("", include(public_views.urlpatterns)),
+    path("", include(donation_views.urlpatterns)),
+    path("", include(award_views.urlpatterns)),
+    path("", include(report_views.urlpatterns)),
+    path("staff/", include(matching_views.urlpatterns)),
 ]

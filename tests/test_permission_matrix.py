@@ -5,6 +5,8 @@ fails here, so each new page has to say who may see it. The Wagtail admin (/admi
 Wagtail's own and is covered by test_admin_access.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
@@ -79,8 +81,11 @@ MATRIX = {
 from .grants.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
 from .grants.matrix_staff import MATRIX as STAFF  # noqa: E402
 from .grants.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
+from .grants.matrix_donations import MATRIX as DONATIONS  # noqa: E402
+from .grants.matrix_reports import MATRIX as REPORTS  # noqa: E402
+from .grants.matrix_funding import MATRIX as FUNDING  # noqa: E402
 
-MATRIX.update(REVIEWS | STAFF | WORKBENCH)
+MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING)
 
 # Patterns that exist only in some configurations (DEBUG serves media itself).
 OPTIONAL = {"^media/(?P<path>.*)$": ("/media/missing.png", everyone(NOT_FOUND))}
@@ -107,7 +112,7 @@ def test_every_url_pattern_declares_who_may_see_it():
 
 
 @pytest.fixture
-def world(applicant, reviewer, staff):
+def world(applicant, reviewer, staff, funder):
     """The objects the URLs above name: `applicant` administers the organisation that owns
     the proposal; `other_applicant` belongs to nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -115,9 +120,10 @@ def world(applicant, reviewer, staff):
     from grants.services.proposals import add_attachment
     from incubator.services import invitation_token
 
-    from grants.models import ReviewAssignment
+    from grants.models import Donation, MatchingRun, ReviewAssignment
+    from grants.services import awards
 
-    from .factories import OrganisationFactory, in_review, make_call, make_proposal
+    from .factories import FundFactory, OrganisationFactory, approved, in_review, make_award, make_call, make_proposal
 
     organisation = OrganisationFactory(admins=[applicant])
     call = make_call()
@@ -129,11 +135,29 @@ def world(applicant, reviewer, staff):
         proposal=reviewed, reviewer=reviewer, due_on=reviewed.call.project_start)
     review_file = reviewed.attachments.create(
         name="b.pdf", content_type="application/pdf", size=1, file=attachment.file.name)
+    # A third proposal, funded: its award is paid for by a fund `funder` manages.
+    fund = FundFactory()
+    fund.managers.add(funder)
+    award = make_award(approved(make_proposal(call, organisation, applicant), applicant, staff), {fund: Decimal("90000")},
+                       staff)
+    awards.sign(award, staff, SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n"))
+    run = MatchingRun.objects.create(created_by=staff)
+    run.calls.add(call)
+    # A paid donation to it (its UUID opens the thank-you page and receipts), and the pool.
+    donation = Donation.objects.create(award=award, amount=Decimal("100.00"), donor_name="李明",
+                                       status=Donation.Status.PAID, paid_at=award.created_at)
+    FundFactory(kind="donations", budget=Decimal("0"))
+    # An evidence file of the award's mid-term report (sharing the attachment's stored file).
+    evidence = award.reports.get(kind="midterm").evidence.create(
+        name="e.pdf", content_type="application/pdf", size=1, file=attachment.file.name)
     return {
+        "donation": donation.public_id,
+        "fund": fund.pk, "award": award.pk, "run": run.pk, "report": award.reports.get(kind="midterm").pk,
         "organisation": organisation.pk, "call": call.pk, "proposal": proposal.pk,
         "attachment": attachment.pk, "membership": organisation.memberships.get().pk,
         "token": invitation_token(organisation, "invitee@example.com", applicant),
         "reviewed": reviewed.pk, "assignment": assignment.pk, "review_file": review_file.pk,
+        "evidence": evidence.pk,
     }
 
 
