@@ -341,7 +341,8 @@ def test_the_include_shows_the_chart_its_table_and_the_csv_link():
         html = render_to_string("cms/includes/figure.html", {"figure": figure})
     assert html.count("<svg") == 1 and "&lt;svg" not in html  # the drawing, not its source
     assert "<figcaption" in html and "Money by year" in html
-    assert "<caption>Data: Money by year</caption>" in html
+    assert f'<caption id="{figure.id}-data">Data: Money by year</caption>' in html
+    assert f'role="region" tabindex="0" aria-labelledby="{figure.id}-data"' in html  # scrolls by keyboard
     assert '<th scope="col" class="num">Total (yuan)</th>' in html
     assert '<th scope="row">2025</th>' in html
     assert '<td class="num">1,500,000.50</td>' in html

@@ -1,0 +1,27 @@
+"""The public figures page in a real browser: readable and accessible in both languages, with
+its charts drawn (SVG needs no JavaScript) and its tables beside them."""
+
+import pytest
+
+from tests.cms.test_figures import (  # noqa: F401 (fixtures)
+    call, fund_project, page, streets, themes, world,
+)
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_figures_page_is_accessible_in_both_languages(chinese_page, world, page):
+    for language in ("zh-hans", "en"):
+        chinese_page.goto(f"/{language}/figures/")
+        assert chinese_page.locator("svg[role=img]").count() == 6
+        assert chinese_page.locator("table.figure-table").count() == 6
+        assert chinese_page.locator("svg[role=img] rect.bar").first.bounding_box()["width"] > 0
+        assert_accessible(chinese_page)
+
+
+def test_the_empty_figures_page_is_accessible(chinese_page, page):
+    chinese_page.goto("/en/figures/")
+    assert chinese_page.get_by_text("No project has been funded yet").is_visible()
+    assert_accessible(chinese_page)
