@@ -10,4 +10,6 @@ def user_can(request):
     return {"user_can": SimpleLazyObject(lambda: {
         "use_workbench": permissions.can_read_all_proposals(request.user),
         "review": request.user.is_authenticated and people.is_reviewer(request.user),
+        "read_funding": permissions.can_read_funding(request.user),
+        "follow_funds": request.user.is_authenticated and people.is_funder(request.user),
     })}

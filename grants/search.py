@@ -71,10 +71,10 @@ def _is_prefix(token):
     return len(token) == 1 and bool(IS_CJK.match(token))
 
 
-def search(queryset, text):
-    """The rows of `queryset` (a Proposal queryset, or any model with `search_text`) whose
-    indexed text contains every token of `text`. A query without any token (only spaces or
-    punctuation) leaves the queryset as it is."""
+def search(queryset, text, field="search_text"):
+    """The rows of `queryset` whose indexed text (`field`: a Proposal's `search_text`, or a
+    path to one such as "proposal__search_text") contains every token of `text`. A query
+    without any token (only spaces or punctuation) leaves the queryset as it is."""
     query_tokens = list(dict.fromkeys(tokens(text)))
     if not query_tokens:
         return queryset
@@ -82,10 +82,10 @@ def search(queryset, text):
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         terms = " & ".join(f"'{token}':*" if _is_prefix(token) else f"'{token}'" for token in query_tokens)
-        return queryset.alias(search_vector=SearchVector("search_text", config="simple")).filter(
+        return queryset.alias(search_vector=SearchVector(field, config="simple")).filter(
             search_vector=SearchQuery(terms, search_type="raw", config="simple"))
     queryset = queryset.alias(
-        padded_search_text=Concat(Value(" "), "search_text", Value(" "), output_field=TextField()))
+        padded_search_text=Concat(Value(" "), field, Value(" "), output_field=TextField()))
     for token in query_tokens:
         pattern = f" {token}" if _is_prefix(token) else f" {token} "
         queryset = queryset.filter(padded_search_text__contains=pattern)

@@ -13,7 +13,7 @@ from incubator.models import Organisation
 
 from . import permissions
 from .forms import ProposalEditor
-from .models import Attachment, CallPage, Proposal, Review
+from .models import Attachment, CallPage, Proposal, Report, Review
 from .pdf import proposal_pdf
 from .services import proposals as service
 
@@ -39,8 +39,16 @@ def dashboard(request):
         .select_related("call", "organisation")
         .order_by("-updated_at")
     )
+    awards = list(permissions.visible_awards(request.user).filter(proposal__organisation__memberships__user=request.user)
+                  .select_related("proposal").order_by("-created_at"))
+    due = {}
+    for report in Report.objects.filter(award__in=awards).exclude(status=Report.Status.APPROVED).order_by("due_on"):
+        due.setdefault(report.award_id, report)
+    for award in awards:
+        award.next_report = due.get(award.pk)
     return render(request, "grants/dashboard.html", {
-        "memberships": memberships, "proposals": proposals,
+        "memberships": memberships, "proposals": proposals, "awards": awards,
+        "funds": permissions.visible_funds(request.user).filter(managers=request.user),
         "open_calls": CallPage.objects.live().filter(
             locale__language_code=request.LANGUAGE_CODE, opens_at__lte=timezone.now(),
             closes_at__gt=timezone.now()).order_by("closes_at")[:5],

@@ -13,6 +13,8 @@ FUND_READERS = {**staff_and_supervisors(), "funder": OK}
 
 MATRIX = {
     "<lang>/projects/<int:pk>/": ("/en/projects/{award}/", everyone(OK)),
+    "<lang>/organisations/<int:pk>/profile/": ("/en/organisations/{organisation}/profile/", everyone(OK)),
+    "api/projects/": ("/api/projects/", everyone(OK)),
     "<lang>/awards/": ("/en/awards/", signed_in(OK)),
     "<lang>/awards/export.<str:format>": ("/en/awards/export.csv", signed_in(OK)),
     "<lang>/awards/<int:pk>/": ("/en/awards/{award}/", award_readers()),
