@@ -4,7 +4,7 @@ from django.db import transaction
 from wagtail.models import Locale, Site
 
 from .bootstrap import ensure_site
-from .models import SiteSettings, StandardPage
+from .models import FiguresPage, ProjectIndexPage, SiteSettings, StandardPage
 
 
 def _body(paragraphs, heading=None):
@@ -90,6 +90,60 @@ PAGES = [
     },
 ]
 
+# The public figures (grants/figures.py), under the same slug in both languages so the page
+# sits beside its CSV downloads at /<lang>/figures/<slug>.csv.
+FIGURES_PAGE = {
+    "slug": "figures",
+    "zh": {
+        "title": "资助数据",
+        "intro": "<p>南岸区社区创新项目的资助情况：资助了多少项目和社会组织，资金来自哪里、用在哪些街道和服务领域，"
+                 "以及公众捐赠和配捐。每张图都附有数据表，并可下载 CSV。</p>",
+    },
+    "en": {
+        "title": "Figures",
+        "intro": "<p>How community innovation in Nan'an is funded: how many projects and organisations, where "
+                 "the money comes from, which streets and themes it goes to, and what the public gave and "
+                 "the funds matched. Every chart has its table and a CSV download.</p>",
+    },
+}
+
+
+# The public browser of funded projects (grants/project_filters.py).
+PROJECTS_PAGE = {
+    "slug": "projects",
+    "zh": {
+        "title": "资助项目",
+        "intro": "<p>南岸区获资助的社区创新项目：按年份、街道社区、服务领域、资金来源和项目状态筛选，"
+                 "或直接搜索项目名称、社会组织，查看每个项目的资金、进展和成效。</p>",
+    },
+    "en": {
+        "title": "Funded projects",
+        "intro": "<p>The community innovation projects funded in Nan'an: filter them by year, street and "
+                 "community, theme, source of funds and status, or search for a project or organisation, and "
+                 "see each project's money, progress and results.</p>",
+    },
+}
+
+
+@transaction.atomic
+def ensure_single_page(model, spec, home, english):
+    """A page of which the home page has one (the project browser, the figures), in both
+    languages; returns the number of pages created."""
+    created = 0
+    page = model.objects.child_of(home).first()
+    if page is None:
+        page = model(slug=spec["slug"], show_in_menus=True, **spec["zh"])
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created += 1
+    if not page.has_translation(english):
+        translation = page.copy_for_translation(english, copy_parents=False)
+        for field, value in spec["en"].items():
+            setattr(translation, field, value)
+        translation.slug = spec["slug"]
+        translation.save_revision().publish()
+    return created
+
 
 @transaction.atomic
 def ensure_demo_pages():
@@ -109,6 +163,8 @@ def ensure_demo_pages():
                 setattr(translation, field, value)
             translation.slug = spec["slug"]
             translation.save_revision().publish()
+    created += ensure_single_page(ProjectIndexPage, PROJECTS_PAGE, home, english)
+    created += ensure_single_page(FiguresPage, FIGURES_PAGE, home, english)
 
     site = Site.objects.get(is_default_site=True)
     settings = SiteSettings.for_site(site)

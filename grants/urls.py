@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include(award_views.urlpatterns)),
     path("", include(report_views.urlpatterns)),
     path("staff/", include(matching_views.urlpatterns)),
+    path("", include("grants.figures_views")),
 ]
