@@ -104,7 +104,6 @@ class ProjectIndexPage(Page):
             "active": [name for name in projects.FACETS if request.GET.get(name)],
             # The search form resubmits the facets chosen so far.
             "hidden": [(name, value) for name, value in request.GET.items() if name in projects.FACETS and value],
-            "open_data_url": "/open-data/360giving.json",
         })
         return context
 

@@ -204,7 +204,7 @@ class _Program:
         self.pair_cap = np.array([float(cap) for cap in pair_cap])
         self.column = np.full(len(pair_cap), -1, dtype=np.int64)
 
-        h = self.h = highspy.Highs()
+        h = self.h = _quiet(highspy.Highs)
         h.setOptionValue("output_flag", False)
         inf = highspy.kHighsInf
         lp = highspy.HighsLp()
@@ -330,6 +330,23 @@ class _Program:
                 shares[key][self.offers[self.pair_offer[k]].key] = pair_values[k]
         chosen = [c for c in self.candidates if c.key in shares]
         return _to_fen(chosen, self.offers, shares)
+
+
+def _quiet(make):
+    """HiGHS prints its banner to the process's stdout when the first solver is made, before
+    any option can silence it; the worker's output is for our own messages."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return make()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _to_fen(chosen, offers, floats):

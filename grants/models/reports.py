@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from incubator.storage import private_storage
@@ -20,10 +21,10 @@ class Report(models.Model):
         FINAL = "final", _("Final report")
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
+        DUE = "due", pgettext_lazy("report status", "Due")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("report status", "Returned for changes")
+        APPROVED = "approved", pgettext_lazy("report status", "Approved")
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("report"), max_length=10, choices=Kind.choices)

@@ -90,6 +90,15 @@ def compute_run(run_pk):
         raise
 
 
+def available(fund):
+    """What a fund may give in grants: its remaining budget, less what it has promised to
+    match but not yet matched (otherwise a run could spend the money donors were told would
+    double their gifts)."""
+    if fund.matches_donations and fund.match_cap is not None:
+        return max(ZERO, fund.remaining - max(ZERO, fund.match_cap - fund.matched))
+    return fund.remaining
+
+
 def _progress(run, fraction, stage):
     MatchingRun.objects.filter(pk=run.pk).update(progress=max(1, min(99, int(fraction * 100))), stage=stage)
 
@@ -100,7 +109,7 @@ def _compute(run):
     excluded = set(run.excluded.values_list("pk", flat=True))
     proposals = list(eligible_proposals(run.calls.all(), run.include_waitlisted))
     offers = [solver.Offer(
-        key=fund.pk, remaining=fund.remaining,
+        key=fund.pk, remaining=available(fund),
         calls=frozenset(fund.calls.values_list("pk", flat=True)),
         themes=frozenset(theme.pk for theme in fund.themes.all()),
         streets=frozenset(street.pk for street in fund.streets.all()),
@@ -142,7 +151,7 @@ def _compute(run):
             lp_bound=_money(solution.lp_bound), bound=_money(solution.bound), seconds=solution.seconds,
             allocated=sum(solution.allocation.used().values(), ZERO),
             greedy_allocated=sum(solution.greedy.used().values(), ZERO),
-            budgets={str(offer.key): str(offer.remaining) for offer in offers})
+            budgets={str(offer.key): str(offer.remaining) for offer in offers})  # after the match reserve
     log(run, "seedbed.matching.computed", data={
         "status": solution.status, "objective": str(solution.objective),
         "greedy_objective": str(solution.greedy_objective), "funded": len(solution.allocation.shares)})

@@ -246,3 +246,13 @@ def test_two_runs_confirmed_at_once_never_overcommit_a_fund(call, organisation, 
     assert sorted(outcomes) == ["ValidationError", "confirmed"]
     assert fund.committed == D("90000") and Award.objects.count() == 1
     assert transaction.get_autocommit()
+
+
+def test_a_matching_fund_keeps_back_what_it_promised_to_match(call, proposals, staff,
+                                                              django_capture_on_commit_callbacks):
+    # ¥200,000, of which up to ¥30,000 is promised to match donations: ¥170,000 for grants,
+    # so only one ¥90,000 proposal fits... and a second does not.
+    fund = FundFactory(budget=D("200000"), match_ratio=D("1"), match_cap=D("30000"))
+    run = run_now(staff, [call], [fund], django_capture_on_commit_callbacks)
+    assert run.budgets == {str(fund.pk): "170000.00"}
+    assert run.lines.exclude(shares={}).count() == 1

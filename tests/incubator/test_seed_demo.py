@@ -2,8 +2,10 @@ import re
 from decimal import Decimal
 from io import StringIO
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -11,18 +13,32 @@ from wagtail.models import Locale, ModelLogEntry, Page, PageLogEntry, Revision
 
 from cms.models import CallIndexPage, StandardPage
 from grants.demo import APPLICANTS
+from grants.demo_funding import LINKAGE, find_past_call
 from grants.models import (
+    Award,
+    AwardBudgetLine,
+    AwardFunding,
     BudgetLine,
+    BudgetVariation,
     CallPage,
     ConflictOfInterest,
+    Disbursement,
+    Donation,
+    Fund,
     Indicator,
+    IndicatorResult,
+    MatchingLine,
+    MatchingRun,
     Proposal,
     ProposalSnapshot,
     ReferenceCounter,
+    Report,
     Review,
     ReviewAssignment,
     Theme,
+    Tranche,
 )
+from grants.services import ledger
 from incubator import permissions
 from incubator.demo import DEMO_PASSWORD
 from incubator.models import Membership, Organisation, User
@@ -35,8 +51,24 @@ def seed(*args):
     return out.getvalue()
 
 
-def test_seed_demo_creates_a_user_for_every_role_and_prints_the_logins(db):
-    output = seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the whole module (it takes seconds): inside a transaction
+    rolled back at the end, so each test, in its own savepoint (`db`), reads the same data and
+    anything it changes — seeding again included — is undone after it. Returns the output of
+    that first run."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seed()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_seed_demo_creates_a_user_for_every_role_and_prints_the_logins(seeded, db):
+    output = seeded
     for role in permissions.ROLES:
         users = User.objects.filter(groups__name=role)
         assert users.exists()
@@ -48,22 +80,21 @@ def test_seed_demo_creates_a_user_for_every_role_and_prints_the_logins(db):
     assert User.objects.get(email="admin@seedbed.test").is_superuser
 
 
-def test_seed_demo_creates_bilingual_pages(db, client):
-    seed()
+def test_seed_demo_creates_bilingual_pages(seeded, db, client):
     titles = set(StandardPage.objects.live().values_list("locale__language_code", "title"))
     assert ("zh-hans", "关于中心") in titles and ("en", "About the centre") in titles
     assert "南岸区社区治理创新中心" in client.get("/zh-hans/about/").content.decode()
     assert "Community Governance Innovation Centre" in client.get("/en/about/").content.decode()
 
 
-def test_seed_demo_is_idempotent(db):
+def test_seed_demo_is_idempotent(seeded, db):
     seed("--scale", "50")
     counts = (User.objects.count(), StandardPage.objects.count(), EmailAddress.objects.count())
     seed("--scale", "50")
     assert (User.objects.count(), StandardPage.objects.count(), EmailAddress.objects.count()) == counts
 
 
-def test_scale_bulk_creates_verified_applicants(db):
+def test_scale_bulk_creates_verified_applicants(seeded, db):
     seed("--scale", "1200")
     load = User.objects.filter(email__startswith="load-")
     assert load.count() == 1200
@@ -73,8 +104,7 @@ def test_scale_bulk_creates_verified_applicants(db):
 
 # -- calls, organisations and proposals (grants.demo) ----------------------------------------
 
-def test_seed_demo_creates_calls_in_every_state(db):
-    seed()
+def test_seed_demo_creates_calls_in_every_state(seeded, db):
     calls = CallPage.objects.live().filter(locale__language_code="zh-hans")
     assert {call.status for call in calls} == {
         CallPage.Status.OPEN, CallPage.Status.UPCOMING, CallPage.Status.CLOSED}
@@ -83,7 +113,7 @@ def test_seed_demo_creates_calls_in_every_state(db):
         assert call.themes.exists() and call.streets.exists()
         assert timezone.is_aware(call.opens_at) and timezone.is_aware(call.closes_at)
         assert isinstance(call.total_budget, Decimal)
-    governance = calls.get(title__contains="社区治理创新项目")
+    governance = calls.get(slug="community-governance-innovation")
     assert governance.is_open
     assert (governance.min_grant, governance.max_grant) == (Decimal("50000.00"), Decimal("150000.00"))
     assert governance.cofunding_share == Decimal("10.00")
@@ -94,13 +124,12 @@ def test_seed_demo_creates_calls_in_every_state(db):
     assert sum(criterion.value["weight"] for criterion in governance.rubric) == 100
 
 
-def test_seed_demo_publishes_the_call_index_and_calls_in_both_languages(db, client):
-    seed()
+def test_seed_demo_publishes_the_call_index_and_calls_in_both_languages(seeded, db, client):
     for language, title in (("zh-hans", "项目征集"), ("en", "Calls for proposals")):
         index = CallIndexPage.objects.live().get(locale__language_code=language)
         assert index.title == title and index.show_in_menus
         calls = CallPage.objects.live().child_of(index)
-        assert calls.count() == 4
+        assert calls.count() == 5  # grants.demo's four, and last year's (grants.demo_funding)
         response = client.get(index.url)
         assert response.status_code == 200
         for call in calls:
@@ -113,8 +142,7 @@ def test_seed_demo_publishes_the_call_index_and_calls_in_both_languages(db, clie
     assert client.get("/en/calls/community-governance-innovation/").status_code == 200
 
 
-def test_seed_demo_registers_organisations_in_every_status(db):
-    seed()
+def test_seed_demo_registers_organisations_in_every_status(seeded, db):
     statuses = set(Organisation.objects.values_list("status", flat=True))
     assert statuses == {Organisation.Status.VERIFIED, Organisation.Status.PENDING,
                         Organisation.Status.REJECTED}
@@ -131,8 +159,7 @@ def test_seed_demo_registers_organisations_in_every_status(db):
             action="seedbed.organisation.registered").exists()
 
 
-def test_the_demo_applicant_administers_a_verified_organisation_eligible_for_an_open_call(db):
-    seed()
+def test_the_demo_applicant_administers_a_verified_organisation_eligible_for_an_open_call(seeded, db):
     applicant = User.objects.get(email="applicant@seedbed.test")
     admin_of = Organisation.objects.filter(
         memberships__user=applicant, memberships__role=Membership.Role.ADMIN,
@@ -148,8 +175,7 @@ def test_the_demo_applicant_administers_a_verified_organisation_eligible_for_an_
         assert EmailAddress.objects.get(user=user).verified
 
 
-def test_seed_demo_creates_draft_and_submitted_proposals(db):
-    seed()
+def test_seed_demo_creates_draft_and_submitted_proposals(seeded, db):
     assert Proposal.objects.filter(status=Proposal.Status.SUBMITTED).exists()
     # Every proposal past the draft was submitted through the service (the review demo then
     # moves most of them on).
@@ -170,15 +196,17 @@ def test_seed_demo_creates_draft_and_submitted_proposals(db):
     assert Proposal.objects.filter(title__contains="停车").exists()
 
 
-def test_running_seed_demo_again_adds_no_rows(db):
+def test_running_seed_demo_again_adds_no_rows(seeded, db):
     models = [User, EmailAddress, Theme, Page, CallPage, Revision, Organisation, Membership,
               Proposal, BudgetLine, Indicator, ModelLogEntry, PageLogEntry, ReferenceCounter,
-              ProposalSnapshot, ReviewAssignment, Review, ConflictOfInterest]
+              ProposalSnapshot, ReviewAssignment, Review, ConflictOfInterest,
+              Fund, MatchingRun, MatchingLine, Award, AwardFunding, AwardBudgetLine, Tranche, Disbursement,
+              Report, IndicatorResult, BudgetVariation, Donation]
 
     def counts():
         return {model.__name__: model.objects.count() for model in models}
 
-    first = seed()
+    first = seeded
     before = counts()
     second = seed()
     assert counts() == before
@@ -186,12 +214,15 @@ def test_running_seed_demo_again_adds_no_rows(db):
     assert re.search(r"\b[1-9]\d* proposals", first)
     assert "0 proposals and 0 review steps added" in second
     assert re.search(r"\b[1-9]\d* review steps added", first)
+    assert "Funding demo: 0 organisations, 0 proposals, 0 funds and 0 funding steps added" in second
+    assert re.search(r"Funding demo: [1-9]\d* organisations, [1-9]\d* proposals, [1-9]\d* funds and "
+                     r"[1-9]\d* funding steps added", first)
 
 
 # -- screening, reviews and decisions (grants.demo_review) -----------------------------------
 
-def test_seed_demo_shows_a_proposal_in_every_state(db):
-    output = seed()
+def test_seed_demo_shows_a_proposal_in_every_state(seeded, db):
+    output = seeded
     assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
     assert "Review demo:" in output
     reviewers = User.objects.filter(groups__name=permissions.REVIEWER)
@@ -213,8 +244,7 @@ def test_seed_demo_shows_a_proposal_in_every_state(db):
     assert "重复" in screened_out.decision_message
 
 
-def test_seed_demo_submits_reviews_with_scores_within_the_rubric(db):
-    seed()
+def test_seed_demo_submits_reviews_with_scores_within_the_rubric(seeded, db):
     submitted = Review.objects.filter(submitted_at__isnull=False).select_related("assignment__proposal__call")
     assert submitted.exists()
     for review in submitted:
@@ -227,18 +257,18 @@ def test_seed_demo_submits_reviews_with_scores_within_the_rubric(db):
         assert review.assignment.status == ReviewAssignment.Status.DONE
     # Decided proposals were fully reviewed, and carry comments for the applicant and internal ones.
     for status in (Proposal.Status.APPROVED, Proposal.Status.REJECTED, Proposal.Status.WAITLISTED):
-        proposal = Proposal.objects.get(status=status)
-        assert proposal.review_count == proposal.call.reviewers_per_proposal
-        assert proposal.score is not None
-    approved = Proposal.objects.get(status=Proposal.Status.APPROVED)
+        assert Proposal.objects.filter(status=status).exists()
+        for proposal in Proposal.objects.filter(status=status):
+            assert proposal.review_count == proposal.call.reviewers_per_proposal
+            assert proposal.score is not None
+    approved = Proposal.objects.get(status=Proposal.Status.APPROVED, call__slug="five-forces-community-services")
     comments = [entry for review in submitted.filter(assignment__proposal=approved)
                 for entry in review.scores.values() if entry["comment"]]
     assert any(entry["shared"] for entry in comments)
     assert any(not entry["shared"] for entry in comments)
 
 
-def test_seed_demo_shows_review_work_in_progress(db):
-    seed()
+def test_seed_demo_shows_review_work_in_progress(seeded, db):
     today = timezone.localdate()
     conflict = ReviewAssignment.objects.get(status=ReviewAssignment.Status.CONFLICT)
     assert conflict.conflict_note
@@ -259,8 +289,7 @@ def test_seed_demo_shows_review_work_in_progress(db):
     assert not disputed.assignments.filter(status=ReviewAssignment.Status.ASSIGNED).exists()
 
 
-def test_the_demo_applicant_is_asked_for_more_information(db, client):
-    seed()
+def test_the_demo_applicant_is_asked_for_more_information(seeded, db, client):
     applicant = User.objects.get(email="applicant@seedbed.test")
     proposal = Proposal.objects.get(
         status=Proposal.Status.MORE_INFO, organisation__memberships__user=applicant,
@@ -268,3 +297,108 @@ def test_the_demo_applicant_is_asked_for_more_information(db, client):
     assert proposal.decision_message
     client.force_login(applicant)
     assert escape(proposal.title) in client.get(reverse("dashboard")).content.decode()
+
+
+# -- funds, matching, awards and donations (grants.demo_funding) -------------------------------
+
+def test_seed_demo_funds_dozens_of_projects_across_the_streets_in_every_state(seeded, db):
+    assert "Funding demo:" in seeded
+    awards = Award.objects.select_related("proposal__street", "proposal__organisation")
+    assert awards.count() >= 30
+    assert awards.values("proposal__street").distinct().count() >= 10
+    assert set(awards.values_list("status", flat=True)) == set(Award.Status.values)
+    for award in awards:
+        assert re.search(r"[\u4e00-\u9fff]{6}", award.proposal.title)  # a Chinese title
+        assert award.proposal.organisation.is_verified and award.run is not None
+    last_year = find_past_call()
+    assert last_year.proposals.exclude(status=Proposal.Status.DRAFT).count() >= 35
+    assert set(last_year.proposals.values_list("status", flat=True)) >= {
+        Proposal.Status.APPROVED, Proposal.Status.REJECTED, Proposal.Status.WAITLISTED}
+    # About twenty more organisations over the district's streets, two of them filed community groups.
+    verified = Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+    assert verified.count() >= 25 and verified.values("street").distinct().count() == 15
+    assert verified.filter(uscc=None).count() >= 3
+
+
+def test_the_demo_ledgers_balance(seeded, db):
+    for fund in Fund.objects.all():
+        assert ledger.check_fund(fund) == [], fund
+    for award in Award.objects.all():
+        assert ledger.check_award(award) == [], award
+    kinds = set(Fund.objects.values_list("kind", flat=True))
+    assert kinds == set(Fund.Kind.values)
+    assert Fund.objects.values("year").distinct().count() == 2
+    assert Fund.objects.filter(managers__email="funder@seedbed.test").exists()
+
+
+def test_completed_awards_were_paid_in_full_after_their_reports(seeded, db):
+    today = timezone.localdate()
+    completed = Award.objects.filter(status=Award.Status.COMPLETED)
+    assert completed.count() >= 15
+    for award in completed:
+        assert award.paid == award.amount > 0 and award.signed_copy and award.signed_at
+        tranches = list(award.tranches.all())
+        assert [tranche.status for tranche in tranches] == [Tranche.Status.PAID] * 3
+        for tranche in tranches:
+            assert re.fullmatch(r"NA-ZF-\d{4}-\d{4}", tranche.payment_reference)
+            assert award.signed_at.date() <= tranche.paid_on <= today
+        reports = {report.kind: report for report in award.reports.all()}
+        assert {report.status for report in reports.values()} == {Report.Status.APPROVED}
+        assert reports[Report.Kind.MIDTERM].decided_at < reports[Report.Kind.FINAL].submitted_at
+        assert reports[Report.Kind.FINAL].decided_at.date() <= tranches[2].paid_on
+        for result in IndicatorResult.objects.filter(report=reports[Report.Kind.FINAL]):
+            assert result.actual >= result.indicator.target * Decimal("0.9")  # near the targets
+    # The awards' history reads in order, in the past.
+    now = timezone.now()
+    for award in Award.objects.all():
+        stamps = list(ModelLogEntry.objects.for_instance(award).order_by("pk").values_list("timestamp", flat=True))
+        assert stamps == sorted(stamps) and stamps[-1] <= now and stamps[0] >= award.created_at
+
+
+def test_awards_show_the_other_steps_of_their_life(seeded, db):
+    active = Award.objects.filter(status=Award.Status.ACTIVE)
+    assert active.filter(reports__kind=Report.Kind.MIDTERM, reports__status=Report.Status.APPROVED).count() == \
+        active.count() >= 3
+    assert Report.objects.filter(status=Report.Status.SUBMITTED, award__status=Award.Status.ACTIVE).exists()
+    assert Report.objects.filter(status=Report.Status.RETURNED).exclude(staff_note="").exists()
+    # The demo applicant's organisation has a running project whose final report is still due.
+    assert Award.objects.filter(status=Award.Status.ACTIVE, proposal__organisation__memberships__user__email=(
+        "applicant@seedbed.test"), reports__kind=Report.Kind.FINAL, reports__status=Report.Status.DUE).exists()
+    terminated = Award.objects.get(status=Award.Status.TERMINATED)
+    assert terminated.closing_note and terminated.tranches.filter(status=Tranche.Status.CANCELLED).exists()
+    contracting = Award.objects.filter(status=Award.Status.CONTRACTING)
+    assert contracting.exists() and not contracting.filter(tranches__status=Tranche.Status.PAID).exists()
+    statuses = set(BudgetVariation.objects.values_list("status", flat=True))
+    assert {BudgetVariation.Status.APPROVED, BudgetVariation.Status.REQUESTED} <= statuses
+    assert BudgetVariation.objects.filter(status=BudgetVariation.Status.APPROVED, amount_change__lt=0).exists()
+
+
+def test_donations_earned_matches(seeded, db):
+    paid = Donation.objects.filter(status=Donation.Status.PAID)
+    assert paid.count() >= 50
+    assert paid.filter(award__isnull=False).values("award").distinct().count() >= 10
+    assert paid.filter(fund__kind=Fund.Kind.DONATIONS).exists()  # gifts to the pool
+    assert paid.filter(anonymous=True).exists()
+    assert not paid.filter(paid_at__isnull=True).exists() and paid.latest("paid_at").paid_at <= timezone.now()
+    matched = paid.filter(matched__gt=0)
+    assert matched.exists()
+    assert {donation.match_fund.kind for donation in matched} == {Fund.Kind.FOUNDATION}
+    for fund in Fund.objects.filter(matched__gt=0):
+        assert fund.match_cap is None or fund.matched <= fund.match_cap
+    refunded = Donation.objects.get(refunded__gt=0)
+    assert refunded.refunded < refunded.amount and refunded.match_withdrawn > 0
+
+
+def test_a_computed_matching_run_waits_for_staff_to_confirm(seeded, db, client):
+    waiting = MatchingRun.objects.get(status=MatchingRun.Status.DONE)
+    assert waiting.confirmed_at is None and not waiting.awards.exists()
+    assert list(waiting.calls.values_list("slug", flat=True)) == [LINKAGE]
+    assert waiting.lines.exclude(shares={}).exists()
+    assert MatchingRun.objects.filter(status=MatchingRun.Status.CONFIRMED).count() >= 1
+    # A demo visitor signed in as staff can confirm it.
+    client.force_login(User.objects.get(email="staff@seedbed.test"))
+    assert client.get(reverse("matching_list")).status_code == 200
+    response = client.post(reverse("matching_confirm", args=[waiting.pk]))
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == MatchingRun.Status.CONFIRMED and waiting.awards.exists()

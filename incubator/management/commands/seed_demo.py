@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import ensure_demo_pages
 from grants.demo import APPLICANTS, ensure_demo_grants
+from grants.demo_funding import ensure_demo_funding
+from grants.demo_funding import summary_line as funding_summary_line
 from grants.demo_review import ensure_demo_reviews, summary_line
 from incubator.demo import DEMO_PASSWORD, DEMO_USERS, bulk_applicants, ensure_demo_users
 from incubator.reference import ensure_places, ensure_roles
@@ -30,6 +32,7 @@ class Command(BaseCommand):
             "accounts, {organisations} organisations, {proposals} proposals".format(**grants)
         )
         self.stdout.write(summary_line(ensure_demo_reviews()))
+        self.stdout.write(funding_summary_line(ensure_demo_funding()))
         if scale:
             started = time.perf_counter()
             bulk_applicants(scale)
