@@ -252,6 +252,13 @@ ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
 # --- Grants ---------------------------------------------------------------------------------
 # Proposal reference numbers read <prefix>-<year>-<sequence>, e.g. NA-2026-0042 (NA: Nan'an).
 REFERENCE_PREFIX = env("REFERENCE_PREFIX", "NA")
+# Open data (360Giving Data Standard): the publisher's prefix for every id, who publishes, the
+# licence, and where the generated files are kept (served at /open-data/…).
+OPEN_DATA_PREFIX = env("OPEN_DATA_PREFIX", "360G-seedbed")
+OPEN_DATA_PUBLISHER_NAME = env("OPEN_DATA_PUBLISHER_NAME", "社创苗圃 Seedbed")
+OPEN_DATA_PUBLISHER_ID = env("OPEN_DATA_PUBLISHER_ID")
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_ROOT = Path(env("OPEN_DATA_ROOT", str(MEDIA_ROOT / "open-data")))
 # Party A of every award agreement: the body that signs for the funds.
 AGREEMENT_ISSUER = env("AGREEMENT_ISSUER", "重庆市南岸区民政局（南岸区社区治理创新中心）")
 

@@ -6,13 +6,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from grants import donation_views
+from grants import api_views, donation_views
 from incubator import views as incubator_views
 
 urlpatterns = [
     path("healthz", incubator_views.healthz, name="healthz"),
     path("i18n/setlang/", incubator_views.switch_language, name="set_language"),
     path("stripe/webhook/", donation_views.stripe_webhook, name="stripe_webhook"),
+    # Data for machines, the same in every language: the JSON list of funded projects.
+    path("api/", include(api_views)),
+    path("open-data/", include("grants.opendata_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +16,10 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_load_reference_data, sender=self)
+        # Audit entries that change what the open data says queue its regeneration.
+        from wagtail.models import ModelLogEntry, PageLogEntry
+
+        from .services import opendata
+
+        post_save.connect(opendata.model_entry_saved, sender=ModelLogEntry, dispatch_uid="opendata_model_entry")
+        post_save.connect(opendata.page_entry_saved, sender=PageLogEntry, dispatch_uid="opendata_page_entry")

@@ -84,8 +84,10 @@ from .grants.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
 from .grants.matrix_donations import MATRIX as DONATIONS  # noqa: E402
 from .grants.matrix_reports import MATRIX as REPORTS  # noqa: E402
 from .grants.matrix_funding import MATRIX as FUNDING  # noqa: E402
+from .grants.matrix_figures import MATRIX as FIGURES  # noqa: E402
+from .grants.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
 
-MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING)
+MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING | FIGURES | OPENDATA)
 
 # Patterns that exist only in some configurations (DEBUG serves media itself).
 OPTIONAL = {"^media/(?P<path>.*)$": ("/media/missing.png", everyone(NOT_FOUND))}
