@@ -142,7 +142,8 @@ def ensure_awards(count):
             first = total if random.random() < 0.6 else (total * 2 / 3).quantize(CENT)
             shares = [first, total - first] if first < total else [total]
             paid = PAID_SHARE[status]
-            awards.append(Award(proposal=proposal, status=status, starts_on=proposal.starts_on,
+            awards.append(Award(proposal=proposal, call_id=proposal.call_id, organisation_id=proposal.organisation_id,
+                                street_id=proposal.street_id, status=status, starts_on=proposal.starts_on,
                                 ends_on=proposal.ends_on, granted=total,
                                 paid=sum((share * paid).quantize(CENT) for share in shares)))
             lines.append([(fund, share, (share * paid).quantize(CENT))

@@ -89,13 +89,11 @@ class ProjectIndexPage(Page):
         verbose_name = _("funded projects page")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
-        from grants.project_filters import ProjectFilter, facet_links, with_list_data
+        from grants.project_filters import ProjectFilter, facet_links, page_of
 
         context = super().get_context(request, *args, **kwargs)
         projects = ProjectFilter(request.GET)
-        page = Paginator(with_list_data(projects.qs), self.PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(projects, request.GET.get("page"), self.PAGE_SIZE)
         context.update({
             "filter": projects,
             "facets": facet_links(projects, request.GET),

@@ -6,13 +6,12 @@ Every field is public (see grants/public.py); names are given in both languages,
 decimal strings in yuan (CNY) so nothing is lost to floating point.
 """
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from .project_filters import ProjectFilter, with_list_data
+from .project_filters import ProjectFilter, page_of
 
 PAGE_SIZE = 50
 
@@ -59,8 +58,8 @@ def project_list(request):
     filterset = ProjectFilter(request.GET)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
-    page = Paginator(with_list_data(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    awards = list(page.object_list)
+    page = page_of(filterset, request.GET.get("page"), PAGE_SIZE, related=["proposal__call"])
+    awards = page.object_list
 
     def link(number):
         query = request.GET.copy()

@@ -55,7 +55,7 @@ class AwardFilter(django_filters.FilterSet):
                                          empty_label=gettext_lazy("Any status"))
     fund = django_filters.ModelChoiceFilter(label=gettext_lazy("Fund"), field_name="funding__fund",
                                             queryset=Fund.objects.none(), empty_label=gettext_lazy("Any fund"))
-    call = django_filters.ModelChoiceFilter(label=gettext_lazy("Call"), field_name="proposal__call",
+    call = django_filters.ModelChoiceFilter(label=gettext_lazy("Call"), field_name="call",
                                             queryset=CallPage.objects.none(), empty_label=gettext_lazy("Any call"))
 
     class Meta:
@@ -67,7 +67,7 @@ class AwardFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["fund"].queryset = permissions.visible_funds(request.user)
         self.filters["call"].queryset = CallPage.objects.filter(
-            pk__in=Award.objects.values("proposal__call")).order_by("-closes_at")
+            pk__in=Award.objects.values("call")).order_by("-closes_at")
         self.filters["call"].field.label_from_instance = lambda call: call.title
 
 

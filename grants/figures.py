@@ -139,7 +139,7 @@ class Figures:
 
     @cached_property
     def _organisations(self):
-        return self.awards.aggregate(n=Count("proposal__organisation", distinct=True))["n"]
+        return self.awards.aggregate(n=Count("organisation", distinct=True))["n"]
 
     @cached_property
     def _donations_by_year(self):
@@ -204,7 +204,7 @@ class Figures:
             YEAR, years, [self._by_year.get(int(year), (0, Money()))[1] for year in years])
 
     def money_by_street(self):
-        by_street = self._grouped_by("proposal__street")
+        by_street = self._grouped_by("street")
         streets = list(Street.objects.order_by("code")) if by_street else []
         categories = [street.name for street in streets]
         amounts = [by_street.get(street.pk, Money()) for street in streets]

@@ -122,13 +122,12 @@ def _moment(value):
 # What is read of each award (grants.public: nothing else leaves the database here).
 AWARD_COLUMNS = {
     "title": F("proposal__title"), "summary": F("proposal__summary"),
-    "street_id": F("proposal__street_id"), "call_id": F("proposal__call_id"),
-    "organisation_id": F("proposal__organisation_id"), "organisation_name": F("proposal__organisation__name_zh"),
+    "organisation_name": F("proposal__organisation__name_zh"),
     "organisation_name_en": F("proposal__organisation__name_en"), "uscc": F("proposal__organisation__uscc"),
     "organisation_street_id": F("proposal__organisation__street_id"),
 }
-AWARD_FIELDS = ("pk", "proposal", "starts_on", "ends_on", "created_at", "updated_at", "granted", "matched",
-                "donations_applied", "donations_paid", "paid")
+AWARD_FIELDS = ("pk", "proposal", "street_id", "call_id", "organisation_id", "starts_on", "ends_on", "created_at",
+                "updated_at", "granted", "matched", "donations_applied", "donations_paid", "paid")
 
 
 def grant(award, lookups, communities=(), themes=(), funding=()):

@@ -15,8 +15,8 @@ COUNTED = [Donation.Status.PAID, Donation.Status.REFUNDED]
 
 
 def public_awards():
-    return Award.objects.select_related(
-        "proposal__organisation", "proposal__organisation__street", "proposal__street", "proposal__call")
+    """Every award, with what a card of the project list shows (title, organisation, street)."""
+    return Award.objects.select_related("proposal__organisation", "proposal__street")
 
 
 def donations_raised(award):

@@ -39,7 +39,7 @@ def _results(award):
 
 
 def project_detail(request, pk):
-    award = get_object_or_404(public_awards(), pk=pk)
+    award = get_object_or_404(public_awards().select_related("proposal__call", "proposal__organisation__street"), pk=pk)
     raised, gifts = donations_raised(award)
     tranches = list(award.tranches.exclude(status=Tranche.Status.CANCELLED))
     results, latest_report = _results(award)
@@ -69,7 +69,7 @@ def project_detail(request, pk):
 def organisation_profile(request, pk):
     """A verified organisation's public profile and the projects it was funded for."""
     organisation = get_object_or_404(Organisation.objects.select_related("street", "community"), pk=pk)
-    awards = public_awards().filter(proposal__organisation=organisation).order_by("-starts_on", "-pk")
+    awards = public_awards().filter(organisation=organisation).order_by("-starts_on", "-pk")
     if not organisation.is_verified and not awards.exists():
         raise Http404  # nothing public yet: an unverified organisation is not published
     totals = awards.aggregate(count=Count("pk"), granted=Coalesce(Sum("granted"), ZERO),

@@ -262,6 +262,13 @@ class Award(models.Model):
         TERMINATED = "terminated", _("Terminated")
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="award")
+    # Copied from the proposal, which no longer changes once approved, so that the public
+    # lists filter and count projects by call, organisation and street without joining it.
+    call = models.ForeignKey(CallPage, on_delete=models.PROTECT, related_name="awards", verbose_name=_("call"))
+    organisation = models.ForeignKey("incubator.Organisation", on_delete=models.PROTECT, related_name="awards",
+                                     verbose_name=_("organisation"))
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True, related_name="awards",
+                               verbose_name=_("street / town"))
     run = models.ForeignKey(MatchingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="awards")
     status = FSMField(_("status"), default=Status.CONTRACTING, choices=Status.choices, db_index=True)
     starts_on = models.DateField(_("start"))
@@ -287,6 +294,12 @@ class Award(models.Model):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         ordering = ["-created_at", "-pk"]
+        # The public browser's sort orders: a page of 24 reads an index, not a sort of all.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="award_newest"),
+            models.Index(fields=["-granted", "-id"], name="award_largest"),
+            models.Index(fields=["-starts_on", "-id"], name="award_starts"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(granted__gte=0, matched__gte=0, donations_applied__gte=0,
                                                donations_paid__gte=0, refund_shortfall__gte=0, paid__gte=0),

@@ -64,7 +64,8 @@ def create_award(proposal, shares, user, run=None):
     if total != proposal.requested_amount:
         raise ValidationError(_("The funds' shares add up to %(total)s, not the %(asked)s asked for.") % {
             "total": yuan(total), "asked": yuan(proposal.requested_amount)})
-    award = Award.objects.create(proposal=proposal, run=run, starts_on=proposal.starts_on,
+    award = Award.objects.create(proposal=proposal, call=proposal.call, organisation=proposal.organisation,
+                                 street=proposal.street, run=run, starts_on=proposal.starts_on,
                                  ends_on=proposal.ends_on, cofunding=proposal.cofunding_amount or ZERO)
     for fund, amount in sorted(shares.items(), key=lambda pair: pair[0].pk):
         ledger.commit(award, funds[fund.pk], amount, user, add_to_tranche=False)

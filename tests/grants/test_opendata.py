@@ -502,7 +502,8 @@ def bulk_awards(count, call, fund):
     Proposal.themes.through.objects.bulk_create([Proposal.themes.through(proposal_id=p.pk, theme_id=theme.pk)
                                                  for p in proposals])
     made = Award.objects.bulk_create([
-        Award(proposal=p, starts_on=p.starts_on, ends_on=p.ends_on, granted=D("90000")) for p in proposals])
+        Award(proposal=p, call_id=p.call_id, organisation_id=p.organisation_id, street_id=p.street_id,
+              starts_on=p.starts_on, ends_on=p.ends_on, granted=D("90000")) for p in proposals])
     AwardFunding.objects.bulk_create([AwardFunding(award=a, fund=fund, granted=D("90000")) for a in made])
 
 
