@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from .funding import Award, Fund
@@ -21,7 +22,7 @@ class Donation(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("donation status", "Paid")
         REFUNDED = "refunded", _("Refunded")
         FAILED = "failed", _("Payment failed")
         EXPIRED = "expired", _("Abandoned")

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from incubator.models import Street
@@ -194,9 +195,19 @@ class MatchingRun(models.Model):
     def __str__(self):
         return _("Matching run %(number)s") % {"number": self.pk}
 
+    SOLVER_STATUSES = {
+        "optimal": _("proven optimal within the tolerance"),
+        "time_limit": _("stopped at the time limit"),
+        "empty": _("nothing to allocate"),
+    }
+
     @property
     def is_working(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def solver_status_label(self):
+        return self.SOLVER_STATUSES.get(self.solver_status, self.solver_status)
 
     @property
     def gap(self):
@@ -484,7 +495,7 @@ class BudgetVariation(models.Model):
     staff choose when approving)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("variation status", "Requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -524,7 +525,7 @@ class Review(models.Model):
     "shared": bool}; shared comments reach the applicant, without the reviewer's name."""
 
     class Recommendation(models.TextChoices):
-        FUND = "fund", _("Fund")
+        FUND = "fund", pgettext_lazy("recommendation", "Fund")
         FUND_WITH_CHANGES = "fund_with_changes", _("Fund with changes")
         DO_NOT_FUND = "do_not_fund", _("Do not fund")
 

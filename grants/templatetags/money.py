@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from grants import money
@@ -13,3 +15,9 @@ def yuan(amount):
 @register.filter
 def percent(value):
     return "" if value is None else money.percent(value)
+
+
+@register.filter
+def grouped(number):
+    """1234567.5 → 1,234,567.50: large scores and sums readable in either language."""
+    return "—" if number is None or number == "" else f"{Decimal(number):,.2f}"

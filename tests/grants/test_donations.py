@@ -18,6 +18,16 @@ from grants.services import donations as service
 from tests.factories import FundFactory
 from tests.stripe_fake import fake_stripe, post_webhook  # noqa: F401 (fixtures)
 
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read English labels (the catalogue translates everything into Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 from .donation_fixtures import WEBHOOK, award, matching_fund, pay, pool, refunded, start  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -338,6 +348,7 @@ def test_a_refunded_donation_keeps_its_receipt_with_the_refund_on_it(fake_stripe
 
     stripe_gateway.refund(donation.payment_intent_id, None, "all")
     post_webhook(client, WEBHOOK, refunded(fake_stripe, donation))
+    translation.activate("en")  # the webhook's request left the default language active
     html = client.get(reverse("donation_receipt", args=[donation.public_id])).content.decode()
     assert "Refunded" in html and "Net gift" in html
 
@@ -386,6 +397,7 @@ def test_a_refund_cannot_exceed_what_is_left_or_touch_an_unpaid_donation(fake_st
     with pytest.raises(ValidationError, match="Only a paid donation"):
         service.request_refund(donation, staff)
     pay(client, fake_stripe, donation)
+    translation.activate("en")  # the webhook's request left the default language active
     donation.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         service.request_refund(donation, staff, Decimal("100.01"))
