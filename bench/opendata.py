@@ -20,7 +20,6 @@ import json
 import os
 import random
 import resource
-import secrets
 import shutil
 import subprocess
 import sys
@@ -31,30 +30,15 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from staff_list import configure  # noqa: E402  (the same environment for every benchmark)
 
 PREFIX = "OPENDATA-"
 BATCH = 5000
 CENT = Decimal("0.01")
 PAID_SHARE = {"contracting": Decimal("0"), "active": Decimal("0.5"), "completed": Decimal("1"),
               "terminated": Decimal("0.5")}
-
-
-def configure(allow_sqlite):
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + secrets.token_urlsafe(48))
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        if not allow_sqlite:
-            sys.exit("bench/opendata.py measures PostgreSQL: set DATABASE_URL=postgres://… to a scratch "
-                     "database (or pass --allow-sqlite for a rough local figure).")
-        if not url:
-            os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-
-    import django
-
-    django.setup()
 
 
 def bench_funds():

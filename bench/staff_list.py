@@ -65,7 +65,7 @@ def configure(allow_sqlite):
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         if not allow_sqlite:
-            sys.exit("bench/staff_list.py measures PostgreSQL: set DATABASE_URL=postgres://… to a "
+            sys.exit(f"{sys.argv[0]} measures PostgreSQL: set DATABASE_URL=postgres://… to a "
                      "scratch database (or pass --allow-sqlite for a rough local figure).")
         if not url:
             import tempfile

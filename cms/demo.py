@@ -129,8 +129,13 @@ PROJECTS_PAGE = {
 def ensure_single_page(model, spec, home, english):
     """A page of which the home page has one (the project browser, the figures), in both
     languages; returns the number of pages created."""
+    return _ensure_page(model, spec, home, english, model.objects.child_of(home).first())
+
+
+def _ensure_page(model, spec, home, english, page):
+    """`page`, or a new one from `spec` under the home page, published with its English
+    translation; returns 1 if a page was created."""
     created = 0
-    page = model.objects.child_of(home).first()
     if page is None:
         page = model(slug=spec["slug"], show_in_menus=True, **spec["zh"])
         home.add_child(instance=page)
@@ -152,17 +157,7 @@ def ensure_demo_pages():
     created = 0
     for spec in PAGES:
         page = StandardPage.objects.child_of(home).filter(slug=spec["slug"]).first()
-        if page is None:
-            page = StandardPage(slug=spec["slug"], show_in_menus=True, **spec["zh"])
-            home.add_child(instance=page)
-            page.save_revision().publish()
-            created += 1
-        if not page.has_translation(english):
-            translation = page.copy_for_translation(english, copy_parents=False)
-            for field, value in spec["en"].items():
-                setattr(translation, field, value)
-            translation.slug = spec["slug"]
-            translation.save_revision().publish()
+        created += _ensure_page(StandardPage, spec, home, english, page)
     created += ensure_single_page(ProjectIndexPage, PROJECTS_PAGE, home, english)
     created += ensure_single_page(FiguresPage, FIGURES_PAGE, home, english)
 

@@ -105,12 +105,17 @@ def award_export(request, format):
     rows = ([a.reference, a.proposal.title, a.proposal.organisation.name, str(statuses[a.status]), a.granted,
              a.matched, a.donations_applied, a.amount, a.paid, a.remaining, a.refund_shortfall]
             for a in _award_rows(request).qs.iterator(chunk_size=1000))
-    header = [str(label) for label in AWARD_HEADER]
-    filename = f"awards-{timezone.localdate():%Y%m%d}"
+    return _export(format, AWARD_HEADER, rows, "awards", _("Awards"), widths=(16, 40, 30, 12))
+
+
+def _export(format, header, rows, name, sheet, widths):
+    """The reconciliation as CSV or XLSX: four columns of text, then seven of money."""
+    header = [str(label) for label in header]
+    filename = f"{name}-{timezone.localdate():%Y%m%d}"
     if format == "csv":
         return exports.csv_response(header, rows, filename)
-    return exports.xlsx_response(header, rows, filename, _("Awards"), money_columns=range(4, 11),
-                                 widths=(16, 40, 30, 12) + (14,) * 7)
+    return exports.xlsx_response(header, rows, filename, sheet, money_columns=range(4, 11),
+                                 widths=widths + (14,) * 7)
 
 
 def _award(request, pk):
@@ -260,12 +265,7 @@ def fund_export(request, format):
     kinds = dict(Fund.Kind.choices)
     rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.pool_donations.quantize(CENT),
              f.matched, f.remaining, f.shortfall] for f in _funds(request))
-    header = [str(label) for label in FUND_HEADER]
-    filename = f"funds-{timezone.localdate():%Y%m%d}"
-    if format == "csv":
-        return exports.csv_response(header, rows, filename)
-    return exports.xlsx_response(header, rows, filename, _("Funds"), money_columns=range(4, 11),
-                                 widths=(36, 24, 6, 24) + (14,) * 7)
+    return _export(format, FUND_HEADER, rows, "funds", _("Funds"), widths=(36, 24, 6, 24))
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .form_errors import add_service_error
 from .money import yuan
 from .services import donations as service
 
@@ -36,12 +37,7 @@ class DonationForm(forms.Form):
         return service.clean_amount(self.cleaned_data["amount"])
 
     def add_service_error(self, error):
-        """A refusal from the donation service, next to the field it names."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_error(self, error)
 
 
 class RefundForm(forms.Form):
@@ -50,9 +46,5 @@ class RefundForm(forms.Form):
         help_text=_("Leave empty to refund everything not yet refunded."))
 
     def add_service_error(self, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_error(self, error)
 

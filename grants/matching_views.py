@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from . import permissions
+from .form_errors import add_service_error
 from .funding_forms import MatchingRunForm
 from .models import Fund, MatchingLine, MatchingRun, Proposal
 from .services import matching as service
@@ -45,8 +46,7 @@ def matching_list(request):
                 run = service.start_run(request.user, list(form.cleaned_data["calls"]), list(form.cleaned_data["funds"]),
                                         form.cleaned_data["include_waitlisted"], form.cleaned_data["cutoff"])
             except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The matching is computing; this page follows its progress."))
                 return redirect("matching_detail", run.pk)

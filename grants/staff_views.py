@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from . import permissions
 from .diff import changes
+from .form_errors import add_service_error
 from .models import CallPage, Proposal
 from .services import review as service
 from .staff_forms import AssignmentForm, DeterminationForm, ScreeningForm
@@ -58,11 +59,7 @@ def _apply(request, proposal, form_name, form, action):
         try:
             result = action(form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, result)
             return redirect("staff_proposal", proposal.pk)

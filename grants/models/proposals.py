@@ -435,12 +435,10 @@ def attachment_path(attachment, filename):
     return f"proposals/{attachment.proposal_id}/{filename}"
 
 
-class Attachment(models.Model):
-    """A file attached to a proposal: private storage, served only by a permission-checked view."""
+class PrivateFile(models.Model):
+    """What is kept about an uploaded file that only permitted readers may download: the
+    file itself lives in private storage (subclasses say where) and is streamed by a view."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    question = models.CharField(max_length=64, blank=True, help_text="id of the call's file question")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -449,12 +447,23 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        abstract = True
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self):
         return self.name
+
+
+class Attachment(PrivateFile):
+    """A file attached to a proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    question = models.CharField(max_length=64, blank=True, help_text="id of the call's file question")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+
+    class Meta(PrivateFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
 
 class ProposalSnapshot(models.Model):

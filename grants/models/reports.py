@@ -9,7 +9,7 @@ from django_fsm import FSMField, transition
 from incubator.storage import private_storage
 
 from .funding import Award
-from .proposals import Indicator
+from .proposals import Indicator, PrivateFile
 
 
 class Report(models.Model):
@@ -88,22 +88,12 @@ def evidence_path(evidence, filename):
     return f"reports/{evidence.report_id}/{filename}"
 
 
-class ReportEvidence(models.Model):
-    """A photo, sign-in sheet or receipt attached to a report: private, streamed by a view."""
+class ReportEvidence(PrivateFile):
+    """A photo, sign-in sheet or receipt attached to a report."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, storage=private_storage, max_length=255)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(PrivateFile.Meta):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.name

@@ -254,28 +254,21 @@ def _checkout_paid(payload):
     return Result.PROCESSED
 
 
-def _checkout_failed(payload):
-    summary = stripe_gateway.checkout_session_summary(payload)
-    donation = _donation_for_session(summary)
-    if donation is None:
-        return Result.IGNORED
-    if donation.status == Donation.Status.PENDING:
-        donation.mark_failed()
-        donation.save(update_fields=["status"])
-        log(donation, "seedbed.donation.failed", data={"reason": "async_payment_failed", "event": payload["id"]})
-    return Result.PROCESSED
+def _checkout_ended(method, action, **data):
+    """A handler for a session that ended without payment: the pending donation is marked
+    so (`method`), and the event logged; a donation already settled is left alone."""
+    def handle(payload):
+        summary = stripe_gateway.checkout_session_summary(payload)
+        donation = _donation_for_session(summary)
+        if donation is None:
+            return Result.IGNORED
+        if donation.status == Donation.Status.PENDING:
+            getattr(donation, method)()
+            donation.save(update_fields=["status"])
+            log(donation, action, data={**data, "event": payload["id"]})
+        return Result.PROCESSED
 
-
-def _checkout_expired(payload):
-    summary = stripe_gateway.checkout_session_summary(payload)
-    donation = _donation_for_session(summary)
-    if donation is None:
-        return Result.IGNORED
-    if donation.status == Donation.Status.PENDING:
-        donation.mark_expired()
-        donation.save(update_fields=["status"])
-        log(donation, "seedbed.donation.expired", data={"event": payload["id"]})
-    return Result.PROCESSED
+    return handle
 
 
 def _charge_refunded(payload):
@@ -316,8 +309,9 @@ def as_uuid(value):
 HANDLERS = {
     stripe_gateway.CHECKOUT_COMPLETED: _checkout_paid,
     stripe_gateway.CHECKOUT_ASYNC_SUCCEEDED: _checkout_paid,
-    stripe_gateway.CHECKOUT_ASYNC_FAILED: _checkout_failed,
-    stripe_gateway.CHECKOUT_EXPIRED: _checkout_expired,
+    stripe_gateway.CHECKOUT_ASYNC_FAILED: _checkout_ended("mark_failed", "seedbed.donation.failed",
+                                                          reason="async_payment_failed"),
+    stripe_gateway.CHECKOUT_EXPIRED: _checkout_ended("mark_expired", "seedbed.donation.expired"),
     stripe_gateway.CHARGE_REFUNDED: _charge_refunded,
 }
 

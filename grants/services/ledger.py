@@ -200,7 +200,7 @@ def receive_donation(donation, user=None):
             data={"donation": str(donation.public_id), "amount": str(amount)})
         return ZERO
     matching = match_fund_for(donation.award)
-    funds = lock_funds([matching.pk] if matching else [])
+    lock_funds([matching.pk] if matching else [])  # fund before award, as everywhere
     award = _change(lock_award(donation.award), donations_applied=amount)
     _add_to_open_tranche(award, amount)
     log(award, "seedbed.award.donation_received", user=user,

@@ -19,7 +19,7 @@ from wagtail.log_actions import log
 from incubator import permissions as people
 
 from .. import matching as solver
-from ..models import Award, CallPage, Fund, MatchingLine, MatchingRun, Proposal
+from ..models import Award, CallPage, MatchingLine, MatchingRun, Proposal
 from ..money import yuan
 from . import awards, review
 

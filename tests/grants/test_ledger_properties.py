@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from grants.models import Award, Donation, Fund, Tranche
 from grants.services import awards, ledger
-from tests.factories import FundFactory, OrganisationFactory, approved, make_call, make_proposal
+from tests.factories import FundFactory, OrganisationFactory, approved, make_proposal
 
 D = Decimal
 ZERO = D("0")

@@ -19,7 +19,6 @@ from grants.services.proposals import submit_proposal
 from incubator import permissions
 from incubator.models import Street
 from tests.factories import (
-    PASSWORD,
     OrganisationFactory,
     UserFactory,
     in_review,
