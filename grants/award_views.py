@@ -242,7 +242,7 @@ def _funds(request):
 
 @login_required
 def fund_list(request):
-    if not (permissions.can_read_funding(request.user) or request.user.managed_funds.exists()):
+    if not permissions.can_list_funds(request.user):
         raise PermissionDenied
     funds = list(_funds(request))
     totals = {name: sum((getattr(f, name) for f in funds), ZERO)
@@ -260,7 +260,7 @@ FUND_HEADER = [gettext_lazy("Fund"), gettext_lazy("Source type"), gettext_lazy("
 def fund_export(request, format):
     if format not in ("csv", "xlsx"):
         raise Http404
-    if not (permissions.can_read_funding(request.user) or request.user.managed_funds.exists()):
+    if not permissions.can_list_funds(request.user):
         raise PermissionDenied
     kinds = dict(Fund.Kind.choices)
     rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.pool_donations.quantize(CENT),

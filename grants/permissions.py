@@ -109,6 +109,12 @@ def can_read_funding(user):
     return can_read_all_proposals(user)
 
 
+def can_list_funds(user):
+    """The Funds page: those who read every fund, and funders who follow at least one."""
+    return can_read_funding(user) or (user.is_authenticated and people.is_funder(user)
+                                      and user.managed_funds.exists())
+
+
 def visible_funds(user):
     from .models import Fund
 

@@ -46,8 +46,7 @@ def project_detail(request, pk):
     today = timezone.localdate()
     reports = list(award.reports.all())
     for report in reports:
-        report.overdue = report.status != Report.Status.APPROVED and report.due_on < today \
-            and award.status == award.Status.ACTIVE
+        report.overdue = report.is_overdue(today)
     return render(request, "grants/public/project.html", {
         "award": award,
         "proposal": award.proposal,

@@ -195,6 +195,15 @@ class MatchingRun(models.Model):
     def __str__(self):
         return _("Matching run %(number)s") % {"number": self.pk}
 
+    STAGES = {
+        "loading": _("reading the proposals and funds"),
+        "greedy": _("allocating by hand, for comparison"),
+        "relaxation": _("solving the linear relaxation"),
+        "rounding": _("rounding the relaxation"),
+        "integer program": _("solving the integer program"),
+        "explaining": _("explaining each proposal"),
+        "done": _("done"),
+    }
     SOLVER_STATUSES = {
         "optimal": _("proven optimal within the tolerance"),
         "time_limit": _("stopped at the time limit"),
@@ -204,6 +213,10 @@ class MatchingRun(models.Model):
     @property
     def is_working(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stage_label(self):
+        return self.STAGES.get(self.stage, self.stage)
 
     @property
     def solver_status_label(self):

@@ -49,6 +49,12 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.award} · {self.get_kind_display()}"
 
+    def is_overdue(self, today):
+        """Still the holder's to write (due, or returned to them) after its due date, on an
+        award that has not ended."""
+        return (self.status in (self.Status.DUE, self.Status.RETURNED) and self.due_on < today
+                and self.award.status in (self.award.Status.CONTRACTING, self.award.Status.ACTIVE))
+
     @property
     def is_editable(self):
         return self.status in (self.Status.DUE, self.Status.RETURNED)

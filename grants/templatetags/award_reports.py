@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from grants import money
-from grants.models import BudgetLine, Report
+from grants.models import BudgetLine
 from grants.report_forms import VariationDecisionForm, lines_total
 
 register = template.Library()
@@ -20,7 +20,7 @@ def variation_decision_form(variation):
 
 @register.filter
 def overdue(report):
-    return report.status in (Report.Status.DUE, Report.Status.RETURNED) and report.due_on < timezone.localdate()
+    return report.is_overdue(timezone.localdate())
 
 
 @register.simple_tag
