@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grants.matching import Candidate, Offer, greedy, solve  # noqa: E402
+from grants.funding.matching import Candidate, Offer, greedy, solve
 
 
 def instance(n, f, seed):
@@ -58,6 +58,7 @@ def instance(n, f, seed):
 
 def check(solution, candidates, offers):
     """The allocation keeps every rule exactly (Decimal arithmetic, not the solver's floats)."""
+
     by_key = {c.key: c for c in candidates}
     used = solution.allocation.used()
     for offer in offers:
@@ -77,7 +78,7 @@ def pdf_timing(runs=10):
     import django
 
     django.setup()
-    from grants.agreement import sample_agreement_pdf
+    from grants.funding.agreement import sample_agreement_pdf
 
     sample_agreement_pdf()  # fonts loaded, templates compiled
     times = []

@@ -7,7 +7,7 @@ Point DATABASE_URL at a scratch database: the script migrates it, loads the demo
 has no calls (`seed_demo`, for the calls, themes and places), then bulk-creates awards
 (proposals with references OPENDATA-…, their organisations, funding lines) up to each size
 in turn — not through the services: it measures the export, not the paperwork — and runs
-the export as `manage.py export_open_data` does (`grants.services.opendata.regenerate`,
+the export as `manage.py export_open_data` does (`portal.services.regenerate`,
 both files, into a temporary folder). Each measurement is a fresh process, twice: once for
 the time and the peak resident memory (VmHWM, which includes Django and every app loaded
 before the export starts, also printed), once under tracemalloc for the peak of Python
@@ -44,7 +44,8 @@ PAID_SHARE = {"contracting": Decimal("0"), "active": Decimal("0.5"), "completed"
 def bench_funds():
     """Four funds: two of the civil-affairs bureau (one code), a foundation's without a code,
     a company's."""
-    from grants.models import Fund
+
+    from grants.funding.models import Fund
 
     specs = [
         ("基准测试·政府购买服务资金", "government", "重庆市南岸区民政局", "11500108MB0000001X"),
@@ -64,7 +65,7 @@ def prepare():
     """Migrate; the demo data (calls, themes, places) when there is no call yet."""
     from django.core.management import call_command
 
-    from grants.models import CallPage
+    from grants.calls.models import CallPage
 
     call_command("migrate", verbosity=0)
     if not CallPage.objects.exists():
@@ -76,8 +77,11 @@ def ensure_awards(count):
     """Awards up to `count` bench proposals (OPENDATA-000001…), adding only what is missing."""
     from wagtail.models import Locale
 
-    from grants.models import Award, AwardFunding, CallPage, Proposal, Theme
-    from incubator.models import Organisation, Street
+    from grants.calls.models import CallPage, Theme
+    from grants.funding.models import Award, AwardFunding
+    from grants.proposals.models import Proposal
+    from incubator.organisations.models import Organisation
+    from incubator.places.models import Street
 
     existing = Proposal.objects.filter(reference__startswith=PREFIX).count()
     if existing >= count:
@@ -162,8 +166,8 @@ def measure(traced):
 
     from django.conf import settings
 
-    from grants.models import Award
-    from grants.services import opendata
+    from grants.funding.models import Award
+    from portal import services as opendata
 
     directory = Path(tempfile.mkdtemp())
     settings.OPEN_DATA_ROOT = directory
@@ -201,11 +205,10 @@ def main():
     if options.measure:
         return measure(options.traced)
 
+    from django.conf import settings
     from django.db import connection
 
-    from django.conf import settings
-
-    from grants.models import Proposal
+    from grants.proposals.models import Proposal
 
     # seed_demo's awards queue the open data's regeneration: not into the project's media.
     settings.OPEN_DATA_ROOT = Path(tempfile.mkdtemp(prefix="opendata-bench-"))

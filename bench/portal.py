@@ -28,8 +28,9 @@ WORDS = ["老年食堂助餐", "四点半课堂", "院坝协商议事", "楼道�
 
 def ensure_search_text():
     """Varied titles and the bigram search text for the bench proposals still without it."""
-    from grants.models import Proposal
-    from grants.search import document
+
+    from core.search import document
+    from grants.proposals.models import Proposal
 
     todo = list(Proposal.objects.filter(reference__startswith=PREFIX, search_text="")
                 .select_related("organisation", "street").only("pk", "reference", "title", "summary",
@@ -44,9 +45,10 @@ def ensure_search_text():
 
 
 def urls():
-    from cms.models import FiguresPage, ProjectIndexPage
-    from grants.models import Award, Fund, Theme
-    from incubator.models import Street
+    from grants.calls.models import Theme
+    from grants.funding.models import Award, Fund
+    from incubator.places.models import Street
+    from portal.models import FiguresPage, ProjectIndexPage
 
     browser = ProjectIndexPage.objects.filter(locale__language_code="zh-hans").first()
     figures = FiguresPage.objects.filter(locale__language_code="zh-hans").first()
@@ -81,7 +83,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from grants.models import Award
+    from grants.funding.models import Award
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -28,7 +28,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from incubator.models import User  # noqa: E402
+from incubator.accounts.models import User
 
 
 def main(count):

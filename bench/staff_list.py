@@ -80,13 +80,16 @@ def configure(allow_sqlite):
 
 def ensure_proposals(count):
     """N submitted proposals with references BENCH-000001…, created once."""
+
     from django.core.management import call_command
     from django.utils import timezone
     from wagtail.models import Locale
 
-    from grants.models import CallPage, Proposal, Theme
-    from grants.search import document
-    from incubator.models import Organisation, Street
+    from core.search import document
+    from grants.calls.models import CallPage, Theme
+    from grants.proposals.models import Proposal
+    from incubator.organisations.models import Organisation
+    from incubator.places.models import Street
 
     call_command("migrate", verbosity=0)
     if not CallPage.objects.exists():
@@ -142,8 +145,8 @@ def staff_client():
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from incubator import permissions
-    from incubator.models import User
+    from incubator.accounts import permissions
+    from incubator.accounts.models import User
 
     user, _ = User.objects.get_or_create(email="bench-staff@example.com", defaults={"name": "基准测试"})
     user.groups.add(Group.objects.get(name=permissions.STAFF))
@@ -179,8 +182,8 @@ def matching(url):
     """How many proposals the list at `url` finds (None for other pages)."""
     from django.http import QueryDict
 
-    from grants.models import Proposal
-    from grants.workbench_filters import ProposalFilter
+    from grants.proposals.models import Proposal
+    from grants.review.workbench_filters import ProposalFilter
 
     if "/staff/proposals/" not in url:
         return None
@@ -195,7 +198,7 @@ def explain(sql_statements):
     plans = []
     with connection.cursor() as cursor:
         for sql in sql_statements:
-            if "grants_proposal" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+            if "proposals_proposal" not in sql or not sql.lstrip().upper().startswith("SELECT"):
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql)
             plans.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
@@ -213,7 +216,7 @@ def main():
     from django.db import connection
     from django.test.utils import override_settings
 
-    from incubator.models import Street
+    from incubator.places.models import Street
 
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS.append("testserver")

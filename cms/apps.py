@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_site(sender, **kwargs):
-    from .bootstrap import ensure_site
+    from cms.bootstrap import ensure_site
 
     ensure_site()
 

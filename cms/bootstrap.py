@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from .models import HomePage, SiteSettings
+from cms.models import HomePage, SiteSettings
 
 HOME_CONTENT = {
     "zh-hans": {

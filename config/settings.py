@@ -19,6 +19,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def _read_dotenv(path=BASE_DIR / ".env"):
     """Local development defaults (`./seedbed demo` writes DEBUG=1 there). The real
     environment always wins; production sets its variables and has no .env."""
+
     if not path.exists():
         return
     for line in path.read_text().splitlines():
@@ -114,9 +115,21 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Project apps last: their post_migrate reference data needs every other app's
     # permissions to exist already. Project templates live in templates/ and still win.
-    "grants",
+    # Top of the dependency order first (see README: Architecture). The accounts app loads
+    # the role groups after migrate, so every other app's permissions exist before it.
     "cms",
-    "incubator",
+    "portal",
+    "demo",
+    "grants.impact",
+    "grants.donations",
+    "grants.funding",
+    "grants.review",
+    "grants.proposals",
+    "grants.calls",
+    "incubator.organisations",
+    "incubator.places",
+    "incubator.accounts",
+    "core",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "grants.context_processors.user_can",
+                "cms.context_processors.user_can",
             ],
         },
     },
@@ -174,7 +187,7 @@ CACHES = {
 }
 
 # --- Accounts -----------------------------------------------------------------------------
-AUTH_USER_MODEL = "incubator.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out login stops before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -198,7 +211,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[社创苗圃 Seedbed] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_ADAPTER = "incubator.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "incubator.accounts.adapters.AccountAdapter"
 # django-axes owns failed-login throttling (stored in the database, so it holds across
 # processes); allauth keeps only a coarse per-address net for login and its other limits.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
@@ -207,8 +220,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "incubator.adapters.login_name_for_axes"
-AXES_LOCKOUT_CALLABLE = "incubator.views.locked_out"
+AXES_USERNAME_CALLABLE = "incubator.accounts.adapters.login_name_for_axes"
+AXES_LOCKOUT_CALLABLE = "incubator.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 

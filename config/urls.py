@@ -6,16 +6,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from grants import api_views, donation_views
-from incubator import views as incubator_views
-
+# Each app owns its URLs: `root_urls` outside the language prefix, `urls` inside it.
 urlpatterns = [
-    path("healthz", incubator_views.healthz, name="healthz"),
-    path("i18n/setlang/", incubator_views.switch_language, name="set_language"),
-    path("stripe/webhook/", donation_views.stripe_webhook, name="stripe_webhook"),
-    # Data for machines, the same in every language: the JSON list of funded projects.
-    path("api/", include(api_views)),
-    path("open-data/", include("grants.opendata_urls")),
+    path("", include("incubator.accounts.root_urls")),
+    path("", include("grants.donations.root_urls")),
+    path("", include("portal.root_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -23,8 +18,14 @@ urlpatterns = [
 # Every page a person reads lives under its language: /zh-hans/… and /en/…; a bare path
 # is redirected by LocaleMiddleware to the language of the cookie or the browser.
 urlpatterns += i18n_patterns(
-    path("", include("incubator.urls")),
-    path("", include("grants.urls")),
+    path("", include("incubator.accounts.urls")),
+    path("", include("incubator.organisations.urls")),
+    path("", include("grants.proposals.urls")),
+    path("", include("grants.review.urls")),
+    path("", include("grants.funding.urls")),
+    path("", include("grants.donations.urls")),
+    path("", include("grants.impact.urls")),
+    path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

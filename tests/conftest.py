@@ -6,9 +6,8 @@ Applicants belong to organisations once organisations exist (the calls issue); u
 
 import pytest
 
-from incubator import permissions
-
-from .factories import UserFactory
+from incubator.accounts import permissions
+from tests.factories import OrganisationFactory, UserFactory, make_call, make_proposal
 
 
 @pytest.fixture
@@ -44,8 +43,25 @@ def funder(db):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and Wagtail's site lookups live in the cache: no test inherits another's."""
+
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def organisation(applicant):
+    """A verified organisation whose administrator is `applicant`."""
+    return OrganisationFactory(admins=[applicant])
+
+
+@pytest.fixture
+def call(db):
+    return make_call()
+
+
+@pytest.fixture
+def draft(call, organisation, applicant):
+    return make_proposal(call, organisation, applicant)

@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from incubator.models import User
+from incubator.accounts.models import User
 
 PASSWORD = "seedbed-test-pass"
 
@@ -36,8 +36,9 @@ from decimal import Decimal  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
 
-from incubator.models import Membership, Organisation, Street  # noqa: E402
-from incubator.uscc import ALPHABET, check_character  # noqa: E402
+from incubator.organisations.models import Membership, Organisation  # noqa: E402
+from incubator.organisations.uscc import ALPHABET, check_character  # noqa: E402
+from incubator.places.models import Street  # noqa: E402
 
 _codes = random.Random(32100)
 
@@ -79,7 +80,8 @@ _slugs = itertools.count(1)
 
 
 def call_index():
-    from cms.models import CallIndexPage, HomePage
+    from cms.models import HomePage
+    from grants.calls.models import CallIndexPage
 
     index = CallIndexPage.objects.filter(locale__language_code="zh-hans").first()
     if index is None:
@@ -117,7 +119,7 @@ RUBRIC = [
 
 def make_call(status="open", questions=QUESTIONS, **fields):
     """A published call under the (Chinese) call index, open by default."""
-    from grants.models import CallPage
+    from grants.calls.models import CallPage
 
     now = timezone.now()
     opens, closes = {
@@ -143,7 +145,8 @@ def make_call(status="open", questions=QUESTIONS, **fields):
 # -- proposals -----------------------------------------------------------------------------
 def make_proposal(call, organisation, user=None, complete=True, **fields):
     """A draft proposal; `complete` fills everything submission requires (¥90,000 + ¥10,000)."""
-    from grants.models import BudgetLine, Indicator, Proposal, Theme
+    from grants.calls.models import Theme
+    from grants.proposals.models import BudgetLine, Indicator, Proposal
 
     proposal = Proposal.objects.create(call=call, organisation=organisation, created_by=user,
                                        street=organisation.street)
@@ -172,9 +175,9 @@ def make_proposal(call, organisation, user=None, complete=True, **fields):
 
 def in_review(proposal, submitter, staff=None):
     """Submit the proposal and pass it through screening, as the services do."""
-    from grants.services.proposals import submit_proposal
-    from grants.services.review import pass_screening
-    from incubator import permissions
+    from grants.proposals.services import submit_proposal
+    from grants.review.services import pass_screening
+    from incubator.accounts import permissions
 
     submit_proposal(proposal, submitter)
     staff = staff or UserFactory(roles=[permissions.STAFF])
@@ -184,7 +187,7 @@ def in_review(proposal, submitter, staff=None):
 # -- funds and awards ----------------------------------------------------------------------
 class FundFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "grants.Fund"
+        model = "funding.Fund"
         skip_postgeneration_save = True
 
     name_zh = factory.Sequence(lambda n: f"2026年南岸区政府购买社会服务资金（{n}）")
@@ -197,9 +200,9 @@ class FundFactory(factory.django.DjangoModelFactory):
 def approved(proposal, submitter, staff=None, score=None):
     """Take a draft through submission, screening and review to an approval, as the
     services do; `score` is written as the review aggregate would."""
-    from grants.models import Proposal
-    from grants.services.review import determine
-    from incubator import permissions
+    from grants.proposals.models import Proposal
+    from grants.review.services import determine
+    from incubator.accounts import permissions
 
     staff = staff or UserFactory(roles=[permissions.STAFF])
     proposal = in_review(proposal, submitter, staff)
@@ -212,8 +215,8 @@ def make_award(proposal, shares, staff=None):
     """An award for an approved proposal, funded by {fund: amount}, through the service."""
     from django.db import transaction
 
-    from grants.services.awards import create_award
-    from incubator import permissions
+    from grants.funding.services.awards import create_award
+    from incubator.accounts import permissions
 
     staff = staff or UserFactory(roles=[permissions.STAFF])
     with transaction.atomic():

@@ -51,6 +51,7 @@ TOO_OLD = stripe.Webhook.DEFAULT_TOLERANCE + 60
 
 def fixture(name):
     """A fresh copy of tests/fixtures/stripe/<name> (".json" optional)."""
+
     if not name.endswith(".json"):
         name += ".json"
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
@@ -725,7 +726,7 @@ def configure(settings, api_base=""):
 @pytest.fixture
 def fake_stripe(settings, monkeypatch):
     """Donations configured; every API call the gateway makes is answered by a FakeStripe."""
-    from grants import stripe_gateway
+    from grants.donations import stripe_gateway
 
     configure(settings)
     fake = FakeStripe()

@@ -10,7 +10,7 @@ def test_healthz_reports_a_working_database(client, db):
 
 
 def test_healthz_answers_503_when_the_database_fails(client, db):
-    with mock.patch("incubator.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("incubator.accounts.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"

@@ -12,10 +12,17 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 
-from incubator import permissions
-
-from .matrix import (  # noqa: F401
-    FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, ROLES, everyone, members_and_staff, signed_in,
+from incubator.accounts import permissions
+from tests.matrix import (  # noqa: F401
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    ROLES,
+    everyone,
+    members_and_staff,
+    signed_in,
     visitors_only,
 )
 
@@ -78,14 +85,14 @@ MATRIX = {
     "<lang>/^((?:[\\w\\-]+/)*)$": ("/en/", everyone(OK)),
 }
 # Each area of the grants workflow declares its own URLs beside its tests.
-from .grants.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
-from .grants.matrix_staff import MATRIX as STAFF  # noqa: E402
-from .grants.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
-from .grants.matrix_donations import MATRIX as DONATIONS  # noqa: E402
-from .grants.matrix_reports import MATRIX as REPORTS  # noqa: E402
-from .grants.matrix_funding import MATRIX as FUNDING  # noqa: E402
-from .grants.matrix_figures import MATRIX as FIGURES  # noqa: E402
-from .grants.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
+from tests.grants.donations.matrix_donations import MATRIX as DONATIONS  # noqa: E402
+from tests.portal.matrix_figures import MATRIX as FIGURES  # noqa: E402
+from tests.grants.funding.matrix_funding import MATRIX as FUNDING  # noqa: E402
+from tests.portal.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
+from tests.grants.impact.matrix_reports import MATRIX as REPORTS  # noqa: E402
+from tests.grants.review.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
+from tests.grants.review.matrix_staff import MATRIX as STAFF  # noqa: E402
+from tests.grants.review.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
 
 MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING | FIGURES | OPENDATA)
 
@@ -117,15 +124,24 @@ def test_every_url_pattern_declares_who_may_see_it():
 def world(applicant, reviewer, staff, funder):
     """The objects the URLs above name: `applicant` administers the organisation that owns
     the proposal; `other_applicant` belongs to nothing."""
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from grants.services.proposals import add_attachment
-    from incubator.services import invitation_token
-
-    from grants.models import Donation, MatchingRun, ReviewAssignment
-    from grants.services import awards
-
-    from .factories import FundFactory, OrganisationFactory, approved, in_review, make_award, make_call, make_proposal
+    from grants.donations.models import Donation
+    from grants.funding.models import MatchingRun
+    from grants.funding.services import awards
+    from grants.proposals.services import add_attachment
+    from grants.review.models import ReviewAssignment
+    from incubator.organisations.services import invitation_token
+    from tests.factories import (
+        FundFactory,
+        OrganisationFactory,
+        approved,
+        in_review,
+        make_award,
+        make_call,
+        make_proposal,
+    )
 
     organisation = OrganisationFactory(admins=[applicant])
     call = make_call()
@@ -194,5 +210,5 @@ def test_optional_routes_when_present(clients):
 
 
 def test_the_matrix_covers_every_role_the_product_has():
-    # A role added to incubator.permissions must be added here (and get a fixture) too.
+    # A role added to incubator.accounts.permissions must be added here (and get a fixture) too.
     assert set(permissions.ROLES) <= set(ROLES)

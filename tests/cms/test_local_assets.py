@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from cms.demo import ensure_demo_pages
+from demo.site import ensure_demo_pages
 
 ASSET_ATTRIBUTES = {
     "script": ["src"], "link": ["href"], "img": ["src", "srcset"], "source": ["src", "srcset"],

@@ -39,7 +39,8 @@ def site(transactional_db, live_server):
     from django.core.cache import cache
 
     from cms.bootstrap import ensure_site
-    from incubator.reference import ensure_places, ensure_roles
+    from incubator.accounts.reference import ensure_roles
+    from incubator.places.reference import ensure_places
 
     ContentType.objects.clear_cache()
     cache.clear()
@@ -52,6 +53,7 @@ def site(transactional_db, live_server):
 @pytest.fixture
 def chinese_page(browser, site):
     """A page in a browser whose language is Simplified Chinese."""
+
     context = browser.new_context(locale="zh-CN", base_url=site.url)
     context.set_default_timeout(15000)
     page = context.new_page()

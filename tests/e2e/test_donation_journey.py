@@ -12,12 +12,19 @@ from decimal import Decimal
 
 import pytest
 
-from grants import stripe_gateway
-from grants.models import Donation
+from grants.donations import stripe_gateway
+from grants.donations.models import Donation
+from tests.e2e.conftest import assert_accessible
+from tests.factories import (
+    FundFactory,
+    OrganisationFactory,
+    UserFactory,
+    approved,
+    make_award,
+    make_call,
+    make_proposal,
+)
 from tests.stripe_fake import FakeStripeServer, configure
-
-from ..factories import FundFactory, OrganisationFactory, UserFactory, approved, make_award, make_call, make_proposal
-from .conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,15 @@ its charts drawn (SVG needs no JavaScript) and its tables beside them."""
 
 import pytest
 
-from tests.cms.test_figures import (  # noqa: F401 (fixtures)
-    call, fund_project, page, streets, themes, world,
+from tests.portal.test_figures import (  # noqa: F401 (fixtures)
+    call,
+    fund_project,
+    page,
+    streets,
+    themes,
+    world,
 )
-
-from .conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 

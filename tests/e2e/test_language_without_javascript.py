@@ -1,6 +1,6 @@
 import pytest
 
-from .conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 

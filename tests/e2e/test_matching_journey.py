@@ -11,13 +11,20 @@ from decimal import Decimal
 
 import pytest
 
-from grants.models import Award, MatchingRun, Proposal
-from grants.services.review import determine
-
-from ..factories import FundFactory, OrganisationFactory, UserFactory, in_review, make_call, make_proposal
-from ..grants.test_proposal_files import poppler
-from .conftest import assert_accessible
-from .test_organisation_applies import sign_in
+from grants.funding.models import Award, MatchingRun
+from grants.proposals.models import Proposal
+from grants.review.services import determine
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_organisation_applies import sign_in
+from tests.factories import (
+    FundFactory,
+    OrganisationFactory,
+    UserFactory,
+    in_review,
+    make_call,
+    make_proposal,
+)
+from tests.grants.proposals.test_proposal_files import poppler
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +32,7 @@ pytestmark = pytest.mark.browser
 def approved_proposals(call, staff):
     """Three approved proposals; the best (100,000) would strand money a person picking by
     score would not use: the optimum funds the two others."""
+
     applicant = UserFactory(email="chen.jing@example.org", name="陈静")
     organisation = OrganisationFactory(admins=[applicant])
     made = []

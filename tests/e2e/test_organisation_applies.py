@@ -12,11 +12,12 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from grants.models import Proposal, Theme
-from incubator.models import Organisation, Street
-
-from ..factories import PASSWORD, QUESTIONS, UserFactory, make_call, valid_uscc
-from .conftest import assert_accessible
+from grants.calls.models import Theme
+from grants.proposals.models import Proposal
+from incubator.organisations.models import Organisation
+from incubator.places.models import Street
+from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD, QUESTIONS, UserFactory, make_call, valid_uscc
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +88,7 @@ def test_a_new_organisation_is_verified_and_submits_a_proposal(browser, site, ch
     staff_context.set_default_timeout(15000)
     try:
         admin = staff_context.new_page()
-        listing = "/admin/snippets/incubator/organisation/"
+        listing = "/admin/snippets/organisations/organisation/"
         sign_in(admin, staff.email, listing)
         verify_path = f"{listing}verify/{organisation.pk}/"
         # The row's listing buttons sit in its "more options" dropdown (mounted when opened).

@@ -13,13 +13,21 @@ from decimal import Decimal
 import pytest
 from wagtail.models import Locale
 
-from cms.demo import PROJECTS_PAGE, ensure_single_page
-from cms.models import HomePage, ProjectIndexPage
-from grants.models import Theme
-from incubator.models import Street
-
-from ..factories import FundFactory, OrganisationFactory, UserFactory, approved, make_award, make_call, make_proposal
-from .conftest import assert_accessible
+from cms.models import HomePage
+from demo.site import PROJECTS_PAGE, ensure_single_page
+from grants.calls.models import Theme
+from incubator.places.models import Street
+from portal.models import ProjectIndexPage
+from tests.e2e.conftest import assert_accessible
+from tests.factories import (
+    FundFactory,
+    OrganisationFactory,
+    UserFactory,
+    approved,
+    make_award,
+    make_call,
+    make_proposal,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants.models import Proposal, Review, ReviewAssignment
-from grants.services.proposals import submit_proposal
-
-from ..factories import RUBRIC, OrganisationFactory, UserFactory, make_call, make_proposal
-from .conftest import assert_accessible
-from .test_organisation_applies import sign_in
+from grants.proposals.models import Proposal
+from grants.proposals.services import submit_proposal
+from grants.review.models import Review, ReviewAssignment
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_organisation_applies import sign_in
+from tests.factories import RUBRIC, OrganisationFactory, UserFactory, make_call, make_proposal
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,7 @@ SCORES = (8, 7)
 
 def expected_weighted_score(scores):
     """The rubric's weighted total, 0–100: each score as a share of its maximum, weighted."""
+
     total = sum(Decimal(value["weight"]) * score / value["max_score"]
                 for (_kind, value), score in zip(RUBRIC, scores))
     return total.quantize(Decimal("0.01"))

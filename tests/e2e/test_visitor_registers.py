@@ -3,9 +3,8 @@ import re
 import pytest
 from django.core import mail
 
-from incubator.models import User
-
-from .conftest import assert_accessible
+from incubator.accounts.models import User
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import pytest
 
 from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
-from tests.grants.test_workbench import PARKING, URL, YOUTH, data  # noqa: F401  (fixture)
+from tests.grants.review.test_workbench import PARKING, URL, YOUTH, data  # noqa: F401  (fixture)
 
 # -- in a real browser: accessible, and usable without JavaScript ----------------------------
 

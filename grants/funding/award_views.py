@@ -1,0 +1,293 @@
+"""Awards and funds, for everyone allowed to see them: staff manage, supervisors read, funders
+read what their funds pay for, holders read their own award and act on it.
+
+Each list is a reconciliation: every fund (budget, committed, paid, donations, matched,
+remaining) and every award (granted, matched, donations, awarded, paid, remaining), filtered
+by what the reader may see, with CSV and XLSX exports of exactly those rows.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.models import ModelLogEntry
+
+from core import exports
+from grants.calls.models import CallPage
+from grants.donations.models import Donation
+from grants.funding import permissions
+from grants.funding.agreement import agreement_pdf
+from grants.funding.forms import (
+    PaymentForm,
+    SignForm,
+    TerminateForm,
+    TrancheFormSet,
+    schedule_initial,
+)
+from grants.funding.models import Award, Fund
+from grants.funding.services import awards as service
+from grants.funding.services.ledger import check_award, check_fund
+
+PAGE_SIZE = 50
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def _apply(request, action, success, back):
+    """Run a service call; report a refusal as messages (field by field) and go back."""
+
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(back)
+
+
+# -- awards --------------------------------------------------------------------------------
+class AwardFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=Award.Status.choices,
+                                         empty_label=gettext_lazy("Any status"))
+    fund = django_filters.ModelChoiceFilter(label=gettext_lazy("Fund"), field_name="funding__fund",
+                                            queryset=Fund.objects.none(), empty_label=gettext_lazy("Any fund"))
+    call = django_filters.ModelChoiceFilter(label=gettext_lazy("Call"), field_name="call",
+                                            queryset=CallPage.objects.none(), empty_label=gettext_lazy("Any call"))
+
+    class Meta:
+        model = Award
+        fields = []
+        form = forms.Form
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["fund"].queryset = permissions.visible_funds(request.user)
+        self.filters["call"].queryset = CallPage.objects.filter(
+            pk__in=Award.objects.values("call")).order_by("-closes_at")
+        self.filters["call"].field.label_from_instance = lambda call: call.title
+
+
+def _award_rows(request):
+    awards = permissions.visible_awards(request.user).select_related("proposal__organisation").order_by(
+        "-created_at", "-pk")
+    return AwardFilter(request.GET, queryset=awards, request=request)
+
+
+@login_required
+def award_list(request):
+    filterset = _award_rows(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = filterset.qs.order_by().aggregate(
+        granted=Coalesce(Sum("granted"), ZERO), matched=Coalesce(Sum("matched"), ZERO),
+        donations=Coalesce(Sum("donations_applied"), ZERO), paid=Coalesce(Sum("paid"), ZERO))
+    totals["amount"] = totals["granted"] + totals["matched"] + totals["donations"]
+    totals["remaining"] = totals["amount"] - totals["paid"]
+    return render(request, "funding/awards/list.html", {
+        "filter": filterset, "page_obj": page, "awards": page.object_list, "totals": totals,
+        "query": request.GET.urlencode()})
+
+
+AWARD_HEADER = [gettext_lazy("Reference"), gettext_lazy("Project title"), gettext_lazy("Organisation"),
+                gettext_lazy("Status"), gettext_lazy("Granted"), gettext_lazy("Matched donations"),
+                gettext_lazy("Donations"), gettext_lazy("Awarded"), gettext_lazy("Paid"),
+                gettext_lazy("Still to pay"), gettext_lazy("Refunds not covered")]
+
+
+@login_required
+def award_export(request, format):
+    if format not in ("csv", "xlsx"):
+        raise Http404
+    statuses = dict(Award.Status.choices)
+    rows = ([a.reference, a.proposal.title, a.proposal.organisation.name, str(statuses[a.status]), a.granted,
+             a.matched, a.donations_applied, a.amount, a.paid, a.remaining, a.refund_shortfall]
+            for a in _award_rows(request).qs.iterator(chunk_size=1000))
+    return _export(format, AWARD_HEADER, rows, "awards", _("Awards"), widths=(16, 40, 30, 12))
+
+
+def _export(format, header, rows, name, sheet, widths):
+    """The reconciliation as CSV or XLSX: four columns of text, then seven of money."""
+
+    header = [str(label) for label in header]
+    filename = f"{name}-{timezone.localdate():%Y%m%d}"
+    if format == "csv":
+        return exports.csv_response(header, rows, filename)
+    return exports.xlsx_response(header, rows, filename, sheet, money_columns=range(4, 11),
+                                 widths=widths + (14,) * 7)
+
+
+def _award(request, pk):
+    return get_object_or_404(permissions.visible_awards(request.user).select_related(
+        "proposal__organisation", "proposal__call", "proposal__street"), pk=pk)
+
+
+@login_required
+def award_detail(request, pk, forms=None):
+    award = _award(request, pk)
+    forms = forms or {}
+    manage = permissions.can_manage_funding(request.user)
+    tranches = list(award.tranches.all())
+    for tranche in tranches:
+        tranche.problem = service.condition_problem(tranche) if tranche.is_open else None
+    reads_all = permissions.can_read_funding(request.user)
+    return render(request, "funding/awards/detail.html", {
+        "award": award,
+        "proposal": award.proposal,
+        "funding": award.funding.select_related("fund"),
+        "tranches": tranches,
+        "reports": award.reports.all(),
+        "variations": award.variations.select_related("requested_by", "decided_by", "fund"),
+        "budget_lines": award.budget_lines.all(),
+        "can_manage": manage,
+        "reads_all": reads_all,
+        "is_holder": permissions.is_award_holder(request.user, award),
+        "problems": check_award(award) if reads_all else [],
+        "history": ModelLogEntry.objects.for_instance(award).select_related("user").order_by("timestamp")
+        if reads_all else None,
+        "sign_form": forms.get("sign", SignForm()),
+        "payment_form": forms.get("payment", PaymentForm(award=award)),
+        "terminate_form": forms.get("terminate", TerminateForm()),
+        "schedule_formset": forms.get("schedule", TrancheFormSet(initial=schedule_initial(award), prefix="t")),
+    })
+
+
+def _manageable(request, pk):
+    award = _award(request, pk)
+    if not permissions.can_manage_funding(request.user):
+        raise PermissionDenied
+    return award
+
+
+@login_required
+@require_POST
+def award_sign(request, pk):
+    award = _manageable(request, pk)
+    form = SignForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return award_detail(request, pk, forms={"sign": form})
+    return _apply(request, lambda: service.sign(award, request.user, form.cleaned_data["signed_copy"]),
+                  _("The signed agreement is recorded; the award is active."), award.get_absolute_url())
+
+
+@login_required
+@require_POST
+def award_schedule(request, pk):
+    award = _manageable(request, pk)
+    formset = TrancheFormSet(request.POST, prefix="t")
+    if not formset.is_valid():
+        return award_detail(request, pk, forms={"schedule": formset})
+    schedule = [(form.cleaned_data["percent"], form.cleaned_data["condition"]) for form in formset.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+    return _apply(request, lambda: service.set_schedule(award, schedule, request.user),
+                  _("The tranches are changed."), award.get_absolute_url())
+
+
+@login_required
+@require_POST
+def tranche_pay(request, pk):
+    award = _manageable(request, pk)
+    form = PaymentForm(request.POST, award=award)
+    if not form.is_valid():
+        return award_detail(request, pk, forms={"payment": form})
+    tranche = form.cleaned_data["tranche"]
+    return _apply(request, lambda: service.pay_tranche(tranche, request.user, form.cleaned_data["paid_on"],
+                                                       form.cleaned_data["reference"]),
+                  _("Tranche %(number)s is recorded as paid.") % {"number": tranche.number}, award.get_absolute_url())
+
+
+@login_required
+@require_POST
+def award_terminate(request, pk):
+    award = _manageable(request, pk)
+    form = TerminateForm(request.POST)
+    if not form.is_valid():
+        return award_detail(request, pk, forms={"terminate": form})
+    return _apply(request, lambda: service.terminate(award, request.user, form.cleaned_data["reason"]),
+                  _("The award is ended; unpaid money went back to its funds."), award.get_absolute_url())
+
+
+@login_required
+def award_agreement(request, pk):
+    award = _award(request, pk)
+    response = HttpResponse(agreement_pdf(award), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="agreement-{award.reference}.pdf"'
+    return response
+
+
+@login_required
+def award_signed_copy(request, pk):
+    award = _award(request, pk)
+    if not (permissions.can_read_funding(request.user) or permissions.is_award_holder(request.user, award)):
+        raise Http404
+    if not award.signed_copy:
+        raise Http404
+    response = FileResponse(award.signed_copy.open("rb"), as_attachment=True,
+                            filename=f"agreement-{award.reference}-signed{award.signed_copy.name[-4:]}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- funds ---------------------------------------------------------------------------------
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _funds(request):
+    return permissions.visible_funds(request.user).annotate(
+        pool_donations=Coalesce(Sum(F("donations__amount") - F("donations__refunded"), filter=Q(
+            donations__status__in=[Donation.Status.PAID, Donation.Status.REFUNDED]), output_field=MONEY),
+            Value(ZERO, output_field=MONEY)))
+
+
+@login_required
+def fund_list(request):
+    if not permissions.can_list_funds(request.user):
+        raise PermissionDenied
+    funds = list(_funds(request))
+    totals = {name: sum((getattr(f, name) for f in funds), ZERO)
+              for name in ("budget", "committed", "paid", "matched", "pool_donations", "remaining", "shortfall")}
+    return render(request, "funding/funds/list.html", {"funds": funds, "totals": totals})
+
+
+FUND_HEADER = [gettext_lazy("Fund"), gettext_lazy("Source type"), gettext_lazy("Year"), gettext_lazy("Owner"),
+               gettext_lazy("Budget"), gettext_lazy("Committed"), gettext_lazy("Paid"),
+               gettext_lazy("Donations received"), gettext_lazy("Matched donations"), gettext_lazy("Remaining"),
+               gettext_lazy("Refunds not covered")]
+
+
+@login_required
+def fund_export(request, format):
+    if format not in ("csv", "xlsx"):
+        raise Http404
+    if not permissions.can_list_funds(request.user):
+        raise PermissionDenied
+    kinds = dict(Fund.Kind.choices)
+    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.pool_donations.quantize(CENT),
+             f.matched, f.remaining, f.shortfall] for f in _funds(request))
+    return _export(format, FUND_HEADER, rows, "funds", _("Funds"), widths=(36, 24, 6, 24))
+
+
+@login_required
+def fund_detail(request, pk):
+    fund = get_object_or_404(_funds(request), pk=pk)
+    reads_all = permissions.can_read_funding(request.user)
+    return render(request, "funding/funds/detail.html", {
+        "fund": fund,
+        "lines": fund.funding.select_related("award__proposal__organisation").order_by("-granted"),
+        "disbursements": fund.disbursements.select_related("tranche__award__proposal").order_by(
+            "-tranche__paid_on", "-pk")[:200],
+        "problems": check_fund(fund) if reads_all else [],
+        "history": ModelLogEntry.objects.for_instance(fund).select_related("user").order_by("-timestamp")[:200]
+        if reads_all else None,
+    })

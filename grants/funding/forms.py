@@ -1,0 +1,75 @@
+"""Forms of the funding pages: matching runs, agreements, tranches and payments."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.money import yuan
+from core.uploads import SCAN_TYPES, check_upload
+from grants.calls.models import CallPage
+from grants.funding.models import Fund, Tranche
+
+
+class MatchingRunForm(forms.Form):
+    calls = forms.ModelMultipleChoiceField(
+        label=_("Calls"), queryset=CallPage.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their approved proposals not yet funded are matched."))
+    funds = forms.ModelMultipleChoiceField(
+        label=_("Funds"), queryset=Fund.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Open funds with money left; each keeps its own rules."))
+    include_waitlisted = forms.BooleanField(label=_("Include waitlisted proposals"), required=False)
+    cutoff = forms.DecimalField(
+        label=_("Lowest score to fund"), required=False, max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("0–100. Leave empty to consider every approved proposal."))
+
+    def __init__(self, *args, calls, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calls"].queryset = calls
+        self.fields["funds"].queryset = funds
+        self.fields["calls"].label_from_instance = lambda call: call.title
+        self.fields["funds"].label_from_instance = lambda fund: f"{fund.name} ({fund.year})"
+
+
+class SignForm(forms.Form):
+    signed_copy = forms.FileField(label=_("Signed agreement (PDF or scan)"))
+
+    def clean_signed_copy(self):
+        upload = self.cleaned_data["signed_copy"]
+        check_upload(upload, SCAN_TYPES)
+        return upload
+
+
+class PaymentForm(forms.Form):
+    tranche = forms.ModelChoiceField(label=_("Tranche"), queryset=Tranche.objects.none(), empty_label=None)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}),
+                              initial=timezone.localdate)
+    reference = forms.CharField(label=_("Payment reference"), max_length=60,
+                                help_text=_("The bank transfer or voucher number."))
+
+    def __init__(self, *args, award, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tranche"].queryset = award.tranches.filter(status=Tranche.Status.PLANNED, amount__gt=0)
+        self.fields["tranche"].label_from_instance = lambda t: _("Tranche %(number)s: %(amount)s") % {
+            "number": t.number, "amount": yuan(t.amount)}
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for ending the award"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TrancheForm(forms.Form):
+    percent = forms.DecimalField(label=_("Share of the grant (%)"), max_digits=5, decimal_places=2,
+                                 min_value=Decimal("0.01"), max_value=Decimal("100"))
+    condition = forms.ChoiceField(label=_("Condition"), choices=Tranche.Condition.choices)
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, can_delete=True)
+
+
+def schedule_initial(award):
+    return [{"percent": t.percent, "condition": t.condition}
+            for t in award.tranches.exclude(status=Tranche.Status.CANCELLED) if t.percent]

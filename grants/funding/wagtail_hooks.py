@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from core.audit import register_actions
+from core.money import yuan
+from grants.funding.models import Fund
+
+
+class FundForm(WagtailAdminModelForm):
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if self.instance.pk:
+            committed = Fund.objects.filter(pk=self.instance.pk).values_list("committed", flat=True).first() or 0
+            if budget is not None and budget < committed:
+                raise forms.ValidationError(
+                    _("This fund has already committed %(committed)s: the budget cannot be smaller.") % {
+                        "committed": yuan(committed)})
+        return budget
+
+
+class FundViewSet(SnippetViewSet):
+    """Funds: their budget and rules. The money they commit and pay is shown (and exported)
+    on the site's Funds page; here it can only be read."""
+
+    model = Fund
+    icon = "doc-full"
+    menu_label = _("Funds")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["name_zh", "kind", "year", "budget", "committed", "paid", "is_active"]
+    list_filter = ["kind", "year", "is_active"]
+    search_fields = ["name_zh", "name_en", "owner_zh"]
+    edit_handler = ObjectList([
+        MultiFieldPanel([FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
+                         FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+                         FieldRowPanel([FieldPanel("owner_zh"), FieldPanel("owner_en")]),
+                         FieldPanel("owner_uscc"), FieldPanel("description"), FieldPanel("is_active")],
+                        heading=_("The fund")),
+        FieldPanel("budget"),
+        MultiFieldPanel([FieldPanel("calls", widget=forms.CheckboxSelectMultiple),
+                         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                         FieldPanel("streets", widget=forms.CheckboxSelectMultiple),
+                         FieldRowPanel([FieldPanel("max_per_award"), FieldPanel("max_share")])],
+                        heading=_("What it may pay for")),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("match_ratio"), FieldPanel("match_cap")])],
+                        heading=_("Matching public donations")),
+        FieldPanel("managers", widget=forms.CheckboxSelectMultiple),
+    ], base_form_class=FundForm)
+
+
+register_snippet(FundViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_grants_actions(actions):
+    register_actions(actions, [
+        ("seedbed.proposal.created", _("Proposal started")),
+        ("seedbed.proposal.saved", _("Draft saved")),
+        ("seedbed.proposal.submitted", _("Proposal submitted")),
+        ("seedbed.proposal.attachment_added", _("Attachment added")),
+        ("seedbed.proposal.attachment_removed", _("Attachment removed")),
+        ("seedbed.proposal.resubmitted", _("Proposal resubmitted")),
+        ("seedbed.proposal.screening_started", _("Screening started")),
+        ("seedbed.proposal.screened_in", _("Passed screening")),
+        ("seedbed.proposal.determined.screened_out", _("Screened out")),
+        ("seedbed.proposal.determined.more_info", _("More information requested")),
+        ("seedbed.proposal.determined.approved", _("Approved")),
+        ("seedbed.proposal.determined.rejected", _("Not funded")),
+        ("seedbed.proposal.determined.waitlisted", _("Waitlisted")),
+        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned")),
+        ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
+        ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
+        ("seedbed.proposal.review_submitted", _("Review submitted")),
+        ("seedbed.matching.started", _("Matching run started")),
+        ("seedbed.matching.computed", _("Matching run computed")),
+        ("seedbed.matching.confirmed", _("Matching run confirmed")),
+        ("seedbed.fund.committed", _("Fund committed to an award")),
+        ("seedbed.fund.matched", _("Fund matched a donation")),
+        ("seedbed.fund.released", _("Fund commitment released")),
+        ("seedbed.fund.paid", _("Fund paid a tranche")),
+        ("seedbed.fund.donation_received", _("Donation received into the pool")),
+        ("seedbed.fund.donation_refunded", _("Pool donation refunded")),
+        ("seedbed.award.created", _("Award created")),
+        ("seedbed.award.funded", _("Award funded")),
+        ("seedbed.award.matched", _("Donation matched")),
+        ("seedbed.award.released", _("Funding released")),
+        ("seedbed.award.schedule_changed", _("Tranches changed")),
+        ("seedbed.award.signed", _("Agreement signed")),
+        ("seedbed.award.tranche_paid", _("Tranche paid")),
+        ("seedbed.award.completed", _("Award completed")),
+        ("seedbed.award.terminated", _("Award terminated")),
+        ("seedbed.award.donation_received", _("Donation received")),
+        ("seedbed.award.donation_refunded", _("Donation refunded")),
+        ("seedbed.award.variation_requested", _("Budget variation requested")),
+        ("seedbed.award.variation_approved", _("Budget variation approved")),
+        ("seedbed.award.variation_rejected", _("Budget variation rejected")),
+        ("seedbed.award.report_submitted", _("Report submitted")),
+        ("seedbed.award.report_approved", _("Report approved")),
+        ("seedbed.award.report_returned", _("Report returned for changes")),
+        ("seedbed.donation.created", _("Donation started")),
+        ("seedbed.donation.paid", _("Donation paid")),
+        ("seedbed.donation.failed", _("Donation payment failed")),
+        ("seedbed.donation.expired", _("Donation abandoned")),
+        ("seedbed.donation.refunded", _("Donation refunded")),
+        ("seedbed.award.report_evidence_added", _("Report evidence added")),
+        ("seedbed.award.report_evidence_removed", _("Report evidence removed")),
+    ])

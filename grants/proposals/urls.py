@@ -1,0 +1,13 @@
+"""Applying to a call, and a proposal's pages for its organisation."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("calls/<int:call_pk>/apply/", views.apply, name="call_apply"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/pdf/", views.proposal_pdf_download, name="proposal_pdf"),
+    path("proposals/<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+]

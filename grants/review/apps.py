@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _load_reference_data(sender, **kwargs):
+    from .reference import ensure_determination_templates
+
+    ensure_determination_templates()
+
+
+class ReviewConfig(AppConfig):
+    name = "grants.review"
+    label = "review"
+    verbose_name = _("Review")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(_load_reference_data, sender=self)

@@ -1,0 +1,169 @@
+"""The staff workbench: the filtered, searchable list of proposals and its exports.
+
+Staff and supervisors see every submitted proposal (drafts are the applicants' own business).
+The list and both exports share one FilterSet (grants/review/workbench_filters.py), so an export
+holds exactly the rows the list shows, in the same order, on every page at once. A page costs
+the same few queries whatever it shows: the rows come with their call, organisation and
+street in one query, and only the columns the table needs are read.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from core import exports
+from grants.proposals import permissions
+from grants.proposals.models import Proposal
+from grants.review.workbench_filters import ProposalFilter
+
+PAGE_SIZE = 50
+
+
+def _field_label(name):
+    """A column heading: the field's own (already translated) name."""
+
+    return capfirst(Proposal._meta.get_field(name).verbose_name)
+
+
+# The table's columns: (key, heading, the ?sort= a first click asks for, or None).
+COLUMNS = [
+    ("reference", _field_label("reference"), "reference"),
+    ("title", _field_label("title"), "title"),
+    ("organisation", _field_label("organisation"), None),
+    ("call", _field_label("call"), None),
+    ("street", gettext_lazy("Street / town"), None),
+    ("status", _field_label("status"), None),
+    ("requested_amount", _field_label("requested_amount"), "-requested_amount"),
+    ("score", _field_label("score"), "-score"),
+    ("review_count", _field_label("review_count"), None),
+    ("submitted_at", _field_label("submitted_at"), "-submitted_at"),
+]
+NUMERIC = {"requested_amount", "score", "review_count"}
+
+# What one row of the table reads: nothing else is fetched (no summaries, answers, call text).
+# The call's title comes as a plain column: a Wagtail page object per row would cost more
+# than the rest of the row.
+LIST_FIELDS = [
+    "reference", "title", "status", "requested_amount", "score", "review_count", "disagreement",
+    "submitted_at", "organisation", "organisation__name_zh", "organisation__name_en", "street",
+    "street__name_zh", "street__name_en",
+]
+
+
+def _readable_proposals(request):
+    """Every submitted proposal, for the people who may read them all; 403 for anyone else."""
+
+    if not permissions.can_read_all_proposals(request.user):
+        raise PermissionDenied
+    return permissions.visible_proposals(request.user).exclude(status=Proposal.Status.DRAFT)
+
+
+def _filtered(request):
+    return ProposalFilter(request.GET, queryset=_readable_proposals(request), request=request)
+
+
+@login_required
+def workbench(request):
+    filterset = _filtered(request)
+    # Counted without the joins the rows need; then one query for the page's rows.
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    start = (page.number - 1) * PAGE_SIZE
+    proposals = list(filterset.qs.select_related("organisation", "street").only(*LIST_FIELDS)
+                     .annotate(call_title=F("call__title"))[start:start + PAGE_SIZE])
+    labels = {value: str(label) for value, label in Proposal.Status.choices}
+    for proposal in proposals:  # once per status, not once per row
+        proposal.status_label = labels.get(proposal.status, proposal.status)
+    return render(request, "review/workbench/list.html", {
+        "filter": filterset,
+        "page_obj": page,
+        "proposals": proposals,
+        "headers": _headers(request, filterset.sort_order),
+        "disagreement_label": _field_label("disagreement"),
+        "can_export": filterset.is_valid(),
+    })
+
+
+def _headers(request, current):
+    """Each column's heading; sortable ones link to the list sorted by them (keeping every
+    other parameter, back to page 1) and say how the list is sorted now (aria-sort)."""
+    headers = []
+    for key, label, first in COLUMNS:
+        header = {"key": key, "label": label, "numeric": key in NUMERIC, "url": None, "aria_sort": None}
+        if first:
+            field = first.lstrip("-")
+            if current in (field, f"-{field}"):
+                descending = current.startswith("-")
+                header["aria_sort"] = "descending" if descending else "ascending"
+                wanted = field if descending else f"-{field}"
+            else:
+                wanted = first
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["sort"] = wanted
+            header["url"] = f"?{query.urlencode()}"
+        headers.append(header)
+    return headers
+
+
+# -- exports -------------------------------------------------------------------------------
+def _export_header():
+    labels = [str(label) for _key, label, _sort in COLUMNS]
+    labels.insert(8, str(_field_label("disagreement")))
+    labels[-1] = _("Submitted (Beijing time)")
+    return labels
+
+
+AMOUNT = 6  # the column of the requested amount in an export row
+
+
+def _export_rows(queryset):
+    """The rows of an export as plain values, read in chunks (never the whole list at once).
+    Names are taken in the language of the request and statuses are translated labels, all
+    decided now: a streamed response is iterated after the view has returned."""
+    english = (get_language() or "").startswith("en")
+    statuses = {value: str(label) for value, label in Proposal.Status.choices}
+    yes = _("Yes")
+    beijing = timezone.get_default_timezone()
+    values = queryset.values_list(
+        "reference", "title", "organisation__name_zh", "organisation__name_en", "call__title",
+        "street__name_zh", "street__name_en", "status", "requested_amount", "score", "disagreement",
+        "review_count", "submitted_at")
+
+    def rows():
+        for (reference, title, org_zh, org_en, call, street_zh, street_en, status, amount, score,
+             disagreement, reviews, submitted_at) in values.iterator(chunk_size=2000):
+            yield [
+                reference, title, (org_en or org_zh) if english else org_zh, call,
+                (street_en or street_zh) if english else (street_zh or ""), statuses.get(status, status),
+                amount, score, yes if disagreement else "", reviews,
+                timezone.localtime(submitted_at, beijing).replace(tzinfo=None) if submitted_at else None,
+            ]
+
+    return rows()
+
+
+def _xlsx_response(header, rows, filename):
+    return exports.xlsx_response(header, rows, filename, _("Proposals"), money_columns=(AMOUNT,),
+                                 widths=(16, 40, 30, 30, 14, 12, 14, 8, 10, 8, 18))
+
+
+EXPORTS = {"csv": exports.csv_response, "xlsx": _xlsx_response}
+
+
+@login_required
+def workbench_export(request, format):
+    filterset = _filtered(request)
+    if format not in EXPORTS:
+        raise Http404
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(_("The filters are not valid: correct them on the list, then export again."),
+                                      content_type="text/plain; charset=utf-8")
+    filename = f"proposals-{timezone.localdate():%Y%m%d}"
+    return EXPORTS[format](_export_header(), _export_rows(filterset.qs), filename)

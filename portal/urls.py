@@ -1,0 +1,12 @@
+"""The public's pages beside the CMS: projects, organisation profiles, figures' CSV, and each person's dashboard."""
+
+from django.urls import path
+
+from . import dashboard, figures_views, views
+
+urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("organisations/<int:pk>/profile/", views.organisation_profile, name="organisation_profile"),
+    path("figures/<slug:slug>.csv", figures_views.figure_csv, name="figure_csv"),
+]
