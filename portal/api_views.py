@@ -27,7 +27,7 @@ def _named(item):
 def project_json(award, request):
     proposal = award.proposal
     with translation.override("zh-hans"):
-        url = request.build_absolute_uri(reverse("project_detail", args=[award.pk]))
+        url = request.build_absolute_uri(reverse("portal:project", args=[award.pk]))
     return {
         "id": award.pk,
         "reference": award.reference,

@@ -76,6 +76,6 @@ class FiguresPage(Page):
         context["totals"] = figures.totals()
         # Keyed for the template: figures.money_by_source is the chart of "money-by-source".
         context["figures"] = {
-            slug.replace("-", "_"): Figure(build(figures), csv_url=reverse("figure_csv", args=[slug]))
+            slug.replace("-", "_"): Figure(build(figures), csv_url=reverse("portal:figure_csv", args=[slug]))
             for slug, build in CHARTS.items()}
         return context

@@ -4,9 +4,11 @@ from django.urls import path
 
 from . import dashboard, figures_views, views
 
+app_name = "portal"
+
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
-    path("organisations/<int:pk>/profile/", views.organisation_profile, name="organisation_profile"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("organisations/<int:pk>/profile/", views.organisation_profile, name="organisation"),
     path("figures/<slug:slug>.csv", figures_views.figure_csv, name="figure_csv"),
 ]

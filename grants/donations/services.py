@@ -323,8 +323,8 @@ HANDLERS = {
 def receipt_urls(donation):
     """(HTML receipt, PDF receipt) as absolute URLs in the donor's language."""
     with translation.override(donation.language):
-        return (mail.absolute_url(reverse("donation_receipt", args=[donation.public_id])),
-                mail.absolute_url(reverse("donation_receipt_pdf", args=[donation.public_id])))
+        return (mail.absolute_url(reverse("donations:receipt", args=[donation.public_id])),
+                mail.absolute_url(reverse("donations:receipt_pdf", args=[donation.public_id])))
 
 
 def receipt_number(donation):

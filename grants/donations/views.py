@@ -94,7 +94,7 @@ def _donate(request, award=None, pool=None):
                 _donation, checkout_url = service.start_donation(
                     award=award, pool=pool, **form.cleaned_data, language=request.LANGUAGE_CODE,
                     success_url=lambda donation: request.build_absolute_uri(
-                        reverse("donation_status", args=[donation.public_id])),
+                        reverse("donations:status", args=[donation.public_id])),
                     cancel_url=lambda donation: request.build_absolute_uri(
                         f"{form_path}?cancelled={donation.public_id}"),
                     user=request.user if request.user.is_authenticated else None)
@@ -132,7 +132,7 @@ def donation_status(request, public_id):
 
 
 def _form_url(donation):
-    return reverse("donate_project", args=[donation.award_id]) if donation.award_id else reverse("donate_pool")
+    return reverse("donations:donate_project", args=[donation.award_id]) if donation.award_id else reverse("donations:donate_pool")
 
 
 def _receipt_context(donation):
@@ -211,4 +211,4 @@ def _back(request, donation):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse("donation_status", args=[donation.public_id])
+    return reverse("donations:status", args=[donation.public_id])

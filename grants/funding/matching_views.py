@@ -49,7 +49,7 @@ def matching_list(request):
                 add_service_error(form, error)
             else:
                 messages.success(request, _("The matching is computing; this page follows its progress."))
-                return redirect("matching_detail", run.pk)
+                return redirect("funding:matching_detail", run.pk)
     return render(request, "funding/matching/list.html", {
         "form": form, "can_manage": permissions.can_manage_funding(request.user),
         "runs": MatchingRun.objects.select_related("created_by", "confirmed_by").prefetch_related("calls")[:50],
@@ -152,9 +152,9 @@ def matching_rerun(request, pk):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("matching_detail", run.pk)
+        return redirect("funding:matching_detail", run.pk)
     messages.success(request, _("Running the matching again with your changes."))
-    return redirect("matching_detail", new.pk)
+    return redirect("funding:matching_detail", new.pk)
 
 
 @login_required
@@ -169,4 +169,4 @@ def matching_confirm(request, pk):
     else:
         messages.success(request, _("Confirmed: %(count)s awards created and their funds committed.") % {
             "count": len(created)})
-    return redirect("matching_detail", run.pk)
+    return redirect("funding:matching_detail", run.pk)

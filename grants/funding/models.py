@@ -348,7 +348,7 @@ class Award(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("award_detail", args=[self.pk])
+        return reverse("funding:award_detail", args=[self.pk])
 
     @property
     def amount(self):

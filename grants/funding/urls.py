@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import award_views, matching_views
 
+app_name = "funding"
+
 urlpatterns = [
     path("awards/", award_views.award_list, name="award_list"),
     path("awards/export.<str:format>", award_views.award_export, name="award_export"),

@@ -112,7 +112,7 @@ def report_detail(request, pk, report_pk):
     _require_holder(request, award)
     if locked := why_locked(report, award):
         messages.error(request, locked)
-        return redirect("award_report", award.pk, report.pk)
+        return redirect("impact:report", award.pk, report.pk)
     form = ReportForm(report, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Some entries need correcting (marked below). Nothing has been saved yet; "
@@ -139,7 +139,7 @@ def report_detail(request, pk, report_pk):
         messages.success(request, _("“%(name)s” was removed.") % {"name": remove.name})
     else:
         messages.success(request, _("Draft saved."))
-    return redirect("award_report", award.pk, report.pk)
+    return redirect("impact:report", award.pk, report.pk)
 
 
 @login_required
@@ -158,11 +158,11 @@ def report_decide(request, pk, report_pk):
         else:
             messages.success(request, _("The report is approved; the holder has been emailed.") if approve
                              else _("The report is returned to the holder with your note."))
-            return redirect("award_report", award.pk, report.pk)
+            return redirect("impact:report", award.pk, report.pk)
     report.refresh_from_db()
     if report.status != Report.Status.SUBMITTED:  # decided meanwhile: the form is gone, say why
         messages.error(request, _("Only a submitted report can be approved or returned."))
-        return redirect("award_report", award.pk, report.pk)
+        return redirect("impact:report", award.pk, report.pk)
     return _render_report(request, award, report, decision_form=form)
 
 
@@ -219,7 +219,7 @@ def variation_new(request, pk):
         messages.error(request, _("The variation was not sent: see the notes below."))
         return _render_variation(request, award, form, formset, line_errors, typed)
     messages.success(request, _("Your request is sent to staff; you will be emailed their decision."))
-    return redirect(reverse("award_detail", args=[award.pk]) + "#variations")
+    return redirect(reverse("funding:award_detail", args=[award.pk]) + "#variations")
 
 
 @login_required
@@ -239,7 +239,7 @@ def variation_decide(request, pk, variation_pk):
         else:
             messages.success(request, _("The variation is approved: the new budget applies.") if approve
                              else _("The variation is rejected; the holder has been told why."))
-            return redirect(reverse("award_detail", args=[award.pk]) + "#variations")
+            return redirect(reverse("funding:award_detail", args=[award.pk]) + "#variations")
     variation.refresh_from_db()
     return render(request, "funding/awards/variation_decide.html", {
         "award": award, "proposal": award.proposal, "variation": variation, "form": form,

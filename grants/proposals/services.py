@@ -201,7 +201,7 @@ def submit_proposal(proposal, user, moment=None):
     log(locked, "seedbed.proposal.submitted" if previous == Proposal.Status.DRAFT else "seedbed.proposal.resubmitted",
         user=user, data={"from": previous, "to": locked.status, "reference": locked.reference})
     mail.send_to_user("proposal_submitted", user, {
-        "proposal": locked, "url": mail.absolute_url(reverse("proposal_detail", args=[locked.pk]))})
+        "proposal": locked, "url": mail.absolute_url(reverse("proposals:detail", args=[locked.pk]))})
     return locked
 
 

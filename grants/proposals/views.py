@@ -36,14 +36,14 @@ def apply(request, call_pk):
     if existing:
         messages.info(request, _("%(organisation)s already has a draft for this call: here it is.") % {
             "organisation": organisation.name})
-        return redirect("proposal_edit", existing.pk)
+        return redirect("proposals:edit", existing.pk)
     try:
         proposal = service.start_proposal(call, organisation, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(call.url)
     messages.success(request, _("Your draft is started. Save it at any time and come back later."))
-    return redirect("proposal_edit", proposal.pk)
+    return redirect("proposals:edit", proposal.pk)
 
 
 @login_required
@@ -66,7 +66,7 @@ def proposal_edit(request, pk):
         if people.membership(request.user, proposal.organisation) is None:
             raise Http404  # staff read proposals; only members write them
         messages.info(request, _("This proposal has been submitted and is read-only."))
-        return redirect("proposal_detail", proposal.pk)
+        return redirect("proposals:detail", proposal.pk)
     version = proposal.version
     if request.method == "POST":
         editor = ProposalEditor(proposal, request.POST, request.FILES)
@@ -83,7 +83,7 @@ def proposal_edit(request, pk):
                     "version with yours."))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect("proposal_detail", proposal.pk)
+                return redirect("proposals:detail", proposal.pk)
             else:
                 return _after_save(request, proposal)
         else:
@@ -119,7 +119,7 @@ def _after_save(request, proposal):
         if attachment:
             service.remove_attachment(attachment, request.user)
             messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.name})
-        return redirect("proposal_edit", proposal.pk)
+        return redirect("proposals:edit", proposal.pk)
     if request.POST.get("action") == "submit":
         try:
             proposal = service.submit_proposal(proposal, request.user)
@@ -131,9 +131,9 @@ def _after_save(request, proposal):
         messages.success(request, _(
             "Submitted. Your reference number is %(reference)s; a confirmation has been emailed to you.")
             % {"reference": proposal.reference})
-        return redirect("proposal_detail", proposal.pk)
+        return redirect("proposals:detail", proposal.pk)
     messages.success(request, _("Draft saved."))
-    return redirect("proposal_edit", proposal.pk)
+    return redirect("proposals:edit", proposal.pk)
 
 
 @login_required

@@ -184,7 +184,7 @@ def _decide(proposal, user, method, outcome, note):
 
 
 def _tell_applicants(proposal, outcome, note):
-    url = mail.absolute_url(reverse("proposal_detail", args=[proposal.pk]))
+    url = mail.absolute_url(reverse("proposals:detail", args=[proposal.pk]))
     recipients = {proposal.created_by} if proposal.created_by else set()
     recipients |= {m.user for m in proposal.organisation.memberships.filter(role=Membership.Role.ADMIN)
                    .select_related("user")}
@@ -229,7 +229,7 @@ def assign_reviewer(proposal, reviewer, user, due_on=None):
         data={"reviewer": reviewer.email, "due_on": str(due_on)})
     mail.send_to_user("review_assigned", reviewer, {
         "assignment": assignment,
-        "url": mail.absolute_url(reverse("review_detail", args=[assignment.pk]))})
+        "url": mail.absolute_url(reverse("review:detail", args=[assignment.pk]))})
     return assignment
 
 
@@ -283,7 +283,7 @@ def declare_conflict(assignment, reviewer, has_conflict, note=""):
     ConflictOfInterest.objects.get_or_create(
         reviewer=reviewer, organisation_id=locked.proposal.organisation_id, defaults={"note": note.strip()})
     log(locked.proposal, "seedbed.proposal.conflict_declared", user=reviewer, data={"note": note.strip()})
-    url = mail.absolute_url(reverse("staff_proposal", args=[locked.proposal_id]))
+    url = mail.absolute_url(reverse("review:staff_proposal", args=[locked.proposal_id]))
     for person in people.staff_members():
         mail.send_to_user("review_conflict", person, {"assignment": locked, "url": url})
     _refresh_scores(locked.proposal)
@@ -426,6 +426,6 @@ def send_overdue_reminders(today=None):
     with transaction.atomic():
         for reviewer, assignments in by_reviewer.items():
             mail.send_to_user("review_overdue", reviewer, {
-                "assignments": assignments, "url": mail.absolute_url(reverse("review_dashboard"))})
+                "assignments": assignments, "url": mail.absolute_url(reverse("review:dashboard"))})
             ReviewAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_on=today)
     return len(by_reviewer)

@@ -63,7 +63,7 @@ def _apply(request, proposal, form_name, form, action):
             add_service_error(form, error)
         else:
             messages.success(request, result)
-            return redirect("staff_proposal", proposal.pk)
+            return redirect("review:staff_proposal", proposal.pk)
     return staff_proposal(request, proposal.pk, forms={form_name: form})
 
 
@@ -135,7 +135,7 @@ def call_ranking(request, call_pk):
             if short:
                 messages.warning(request, _("Not enough eligible reviewers for: %(references)s") % {
                     "references": ", ".join(p.reference for p in short)})
-            return redirect("staff_call_ranking", call.pk)
+            return redirect("review:call_ranking", call.pk)
         chosen = call.proposals.filter(pk__in=[v for v in request.POST.getlist("proposals") if v.isdigit()])
         if not chosen:
             form.add_error(None, _("Tick the proposals to decide on."))
@@ -146,7 +146,7 @@ def call_ranking(request, call_pk):
                 "count": len(done)})
             for proposal, reason in refused:
                 messages.error(request, f"{proposal.reference}: {reason}")
-            return redirect("staff_call_ranking", call.pk)
+            return redirect("review:call_ranking", call.pk)
     in_review = call.proposals.filter(status=Proposal.Status.IN_REVIEW).select_related("organisation")
     return render(request, "review/staff/ranking.html", {
         "call": call, "ranked": service.ranking(call), "form": form,

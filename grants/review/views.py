@@ -118,12 +118,12 @@ def detail(request, pk):
         if request.method == "POST":
             form = ReviewForm(proposal.call.rubric, request.POST)
             if _save(request, assignment, form):
-                return redirect("review_detail", assignment.pk)
+                return redirect("review:detail", assignment.pk)
         else:
             form = ReviewForm(proposal.call.rubric, review=review)
     elif request.method == "POST":
         messages.error(request, _("This review can no longer be changed."))
-        return redirect("review_detail", assignment.pk)
+        return redirect("review:detail", assignment.pk)
     return render(request, "review/reviews/detail.html", {
         "assignment": assignment, "copy": redaction.reviewer_copy(proposal), "form": form,
         "review": review if not can_score else None, "criteria": _criteria_with_scores(proposal, review),
@@ -166,13 +166,13 @@ def _declare(request, assignment):
             service.declare_conflict(assignment, request.user, form.has_conflict_value, form.cleaned_data["note"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("review_dashboard")
+            return redirect("review:dashboard")
         if form.has_conflict_value:
             messages.success(request, _("Thank you for declaring the conflict of interest. This assignment has "
                                         "ended and staff have been told, so they can ask another reviewer."))
-            return redirect("review_dashboard")
+            return redirect("review:dashboard")
         messages.success(request, _("Thank you. You can now read the full proposal and score it."))
-        return redirect("review_detail", assignment.pk)
+        return redirect("review:detail", assignment.pk)
     return render(request, "review/reviews/declare.html", {
         "assignment": assignment, "copy": redaction.reviewer_copy(assignment.proposal), "form": form,
         "today": timezone.localdate(),
@@ -190,7 +190,7 @@ def proposal_pdf(request, pk):
     assignment = _assignment(request, pk)
     if _needs_declaration(assignment):
         messages.info(request, _("Declare first whether you have a conflict of interest."))
-        return redirect("review_detail", assignment.pk)
+        return redirect("review:detail", assignment.pk)
     proposal = assignment.proposal
     pdf = render_pdf("review/pdf/review_proposal.html", {
         "copy": redaction.reviewer_copy(proposal), "criteria": _criteria_with_scores(proposal, None)})
@@ -210,7 +210,7 @@ def attachment_download(request, pk, attachment_pk):
         raise Http404
     if _needs_declaration(assignment):
         messages.info(request, _("Declare first whether you have a conflict of interest."))
-        return redirect("review_detail", assignment.pk)
+        return redirect("review:detail", assignment.pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=assignment.proposal)
     # The name the reviewer sees; the uploader is never sent.
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=files[attachment_pk].name,

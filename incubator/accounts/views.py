@@ -26,7 +26,7 @@ def profile(request):
         language = user.language or translation.get_language()
         with translation.override(language):
             messages.success(request, _("Your profile has been saved."))
-            response = redirect("profile")
+            response = redirect("accounts:profile")
         if user.language:
             remember_language(user, user.language)
             response.set_cookie(

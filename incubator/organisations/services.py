@@ -111,7 +111,7 @@ def _decide(organisation, user, status, reason):
         data={"from": previous, "to": status, "reason": reason})
     for membership in locked.memberships.filter(role=Membership.Role.ADMIN).select_related("user"):
         with translation.override(mail.language_for(membership.user)):  # link in the email's language
-            url = mail.absolute_url(reverse("organisation_detail", args=[locked.pk]))
+            url = mail.absolute_url(reverse("organisations:detail", args=[locked.pk]))
         mail.send_to_user(f"organisation_{action}", membership.user,
                           {"organisation": locked, "reason": reason, "url": url})
     return locked
@@ -142,7 +142,7 @@ def invite_member(organisation, email, inviter):
     token = invitation_token(organisation, email, inviter)
     language = getattr(User.objects.filter(email=email).first(), "language", "") or mail.language_for(inviter)
     with translation.override(language):  # the link opens the site in the email's language
-        url = mail.absolute_url(reverse("organisation_join", args=[token]))
+        url = mail.absolute_url(reverse("organisations:join", args=[token]))
     mail.send("organisation_invitation", email, {
         "organisation": organisation, "inviter": inviter, "url": url,
         "days": INVITATION_MAX_AGE // 86400,

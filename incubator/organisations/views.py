@@ -37,7 +37,7 @@ def organisation_register(request):
             messages.success(request, _(
                 "%(name)s is registered. Staff will check its records and email you when it is "
                 "verified; you can already invite colleagues.") % {"name": organisation.name})
-            return redirect("organisation_detail", organisation.pk)
+            return redirect("organisations:detail", organisation.pk)
     return render(request, "organisations/organisation_form.html", {"form": form})
 
 
@@ -63,7 +63,7 @@ def organisation_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("organisation_detail", organisation.pk)
+            return redirect("organisations:detail", organisation.pk)
     return render(request, "organisations/organisation_form.html", {"form": form, "organisation": organisation})
 
 
@@ -79,7 +79,7 @@ def organisation_invite(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("An invitation has been emailed to %(email)s.") % form.cleaned_data)
-            return redirect("organisation_detail", organisation.pk)
+            return redirect("organisations:detail", organisation.pk)
     return render(request, "organisations/organisation_detail.html", {
         "organisation": organisation, "can_manage": True, "invitation_form": form,
         "memberships": organisation.memberships.select_related("user").order_by("role", "joined_at"),
@@ -97,7 +97,7 @@ def organisation_remove_member(request, pk, membership_pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(person)s is no longer a member.") % {"person": membership.user})
-    return redirect("organisation_detail", organisation.pk)
+    return redirect("organisations:detail", organisation.pk)
 
 
 @login_required
@@ -109,9 +109,9 @@ def organisation_join(request, token):
             membership = services.accept_invitation(token, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("dashboard")
+            return redirect("portal:dashboard")
         messages.success(request, _("You are now a member of %(name)s.") % {"name": membership.organisation.name})
-        return redirect("organisation_detail", membership.organisation_id)
+        return redirect("organisations:detail", membership.organisation_id)
     try:
         organisation, email = services.read_invitation(token)
     except ValidationError as error:

@@ -295,7 +295,7 @@ def test_the_demo_applicant_is_asked_for_more_information(seeded, db, client):
         organisation__memberships__role=Membership.Role.ADMIN)
     assert proposal.decision_message
     client.force_login(applicant)
-    assert escape(proposal.title) in client.get(reverse("dashboard")).content.decode()
+    assert escape(proposal.title) in client.get(reverse("portal:dashboard")).content.decode()
 
 
 # -- funds, matching, awards and donations (demo.funding) -------------------------------
@@ -396,8 +396,8 @@ def test_a_computed_matching_run_waits_for_staff_to_confirm(seeded, db, client):
     assert MatchingRun.objects.filter(status=MatchingRun.Status.CONFIRMED).count() >= 1
     # A demo visitor signed in as staff can confirm it.
     client.force_login(User.objects.get(email="staff@seedbed.test"))
-    assert client.get(reverse("matching_list")).status_code == 200
-    response = client.post(reverse("matching_confirm", args=[waiting.pk]))
+    assert client.get(reverse("funding:matching_list")).status_code == 200
+    response = client.post(reverse("funding:matching_confirm", args=[waiting.pk]))
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == MatchingRun.Status.CONFIRMED and waiting.awards.exists()

@@ -256,7 +256,7 @@ def test_places_dates_programme_and_themes(funded, call):
         {"vocabulary": "360G-seedbed-theme", "code": "youth", "title": "青少年服务"}]
     assert grant["fromOpenCall"] == "Yes"
     with translation.override(settings.LANGUAGE_CODE):
-        assert grant["url"] == settings.SITE_URL + reverse("project_detail", args=[award.pk])
+        assert grant["url"] == settings.SITE_URL + reverse("portal:project", args=[award.pk])
     assert grant["title"] == award.proposal.title and grant["description"] == award.proposal.summary
 
 

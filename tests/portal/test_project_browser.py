@@ -212,8 +212,8 @@ def secretive(call, applicant, staff, reviewer):
 
 
 def test_no_private_string_reaches_the_public_pages_or_the_json(secretive, client):
-    pages = [reverse("project_detail", args=[secretive.pk]),
-             reverse("organisation_profile", args=[secretive.proposal.organisation.pk]),
+    pages = [reverse("portal:project", args=[secretive.pk]),
+             reverse("portal:organisation", args=[secretive.proposal.organisation.pk]),
              reverse("api_projects")]
     for url in pages:
         content = client.get(url).content.decode()
@@ -223,7 +223,7 @@ def test_no_private_string_reaches_the_public_pages_or_the_json(secretive, clien
 
 
 def test_the_project_page_shows_funders_progress_and_donations(secretive, client):
-    page = client.get(reverse("project_detail", args=[secretive.pk])).content.decode()
+    page = client.get(reverse("portal:project", args=[secretive.pk])).content.decode()
     assert "¥50.00" in page and "Anonymous" in page
     assert "Mid-term report" in page and "How the budget is spent" in page
     assert secretive.funding.get().fund.name_zh in page
@@ -231,12 +231,12 @@ def test_the_project_page_shows_funders_progress_and_donations(secretive, client
 
 def test_an_unverified_organisation_without_awards_has_no_public_profile(client, db):
     organisation = OrganisationFactory(status="pending")
-    assert client.get(reverse("organisation_profile", args=[organisation.pk])).status_code == 404
+    assert client.get(reverse("portal:organisation", args=[organisation.pk])).status_code == 404
 
 
 def test_the_profile_lists_the_organisations_projects_and_totals(world, client):
     organisation = world[3].proposal.organisation
-    page = client.get(reverse("organisation_profile", args=[organisation.pk])).content.decode()
+    page = client.get(reverse("portal:organisation", args=[organisation.pk])).content.decode()
     assert world[3].proposal.title in page and "¥90,000.00" in page and "Verified" in page
 
 

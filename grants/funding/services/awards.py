@@ -281,7 +281,7 @@ def request_variation(award, user, lines, reason, amount_change=ZERO):
                                                amount_change=amount_change, previous_lines=current)
     log(award, "seedbed.award.variation_requested", user=user,
         data={"variation": variation.pk, "amount_change": str(amount_change), "reason": reason.strip()})
-    url = mail.absolute_url(reverse("award_detail", args=[award.pk]) + "#variations")
+    url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]) + "#variations")
     for person in people.staff_members():
         mail.send_to_user("variation_requested", person, {"award": award, "variation": variation, "url": url})
     return variation
@@ -405,7 +405,7 @@ def save_report(report, user, narrative, results, submit=False):
         report.submit(user, timezone.now())
         report.save(update_fields=["status", "submitted_by", "submitted_at"])
         log(report.award, "seedbed.award.report_submitted", user=user, data={"report": report.kind})
-        url = mail.absolute_url(reverse("award_report", args=[report.award_id, report.pk]))
+        url = mail.absolute_url(reverse("impact:report", args=[report.award_id, report.pk]))
         for person in people.staff_members():
             mail.send_to_user("report_submitted", person, {"report": report, "url": url})
     return report
@@ -436,7 +436,7 @@ def decide_report(report, user, approve, note=""):
 # -- telling the holder --------------------------------------------------------------------
 def _tell_holders(award, template, context=None):
     organisation = award.proposal.organisation
-    url = mail.absolute_url(reverse("award_detail", args=[award.pk]))
+    url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]))
     for membership in organisation.memberships.filter(role=Membership.Role.ADMIN).select_related("user"):
         mail.send_to_user(template, membership.user, {"award": award, "url": url, **(context or {})})
 

@@ -58,12 +58,12 @@ def signed_in(user):
 
 def donate_url(award, language="en"):
     with translation.override(language):
-        return reverse("donate_project", args=[award.pk])
+        return reverse("donations:donate_project", args=[award.pk])
 
 
 def project_url(award, language="en"):
     with translation.override(language):
-        return reverse("project_detail", args=[award.pk])
+        return reverse("portal:project", args=[award.pk])
 
 
 def form_data(**overrides):
@@ -193,7 +193,7 @@ def test_with_donations_off_there_is_no_donate_box_and_only_staff_see_why(
 
 
 def test_with_donations_off_the_donate_url_says_so_instead_of_failing(donations_off, client, award, pool, staff):
-    for url in (donate_url(award), reverse("donate_pool")):
+    for url in (donate_url(award), reverse("donations:donate_pool")):
         for response in (client.get(url), client.post(url, form_data())):
             assert response.status_code == 200
             assert "Online donations are switched off at the moment." in response.content.decode()
@@ -265,16 +265,16 @@ def test_a_signed_in_donor_starts_with_their_name_and_address(fake_stripe, appli
 
 
 def test_the_pool_has_its_own_donate_page(fake_stripe, client, pool):
-    page = client.get(reverse("donate_pool"))
+    page = client.get(reverse("donations:donate_pool"))
     assert page.status_code == 200 and pool.name_zh in page.content.decode()
-    response = client.post(reverse("donate_pool"), form_data())
+    response = client.post(reverse("donations:donate_pool"), form_data())
     assert response.status_code == 303
     assert Donation.objects.get().fund == pool
 
 
 def test_without_a_pool_the_pool_page_is_not_found(fake_stripe, client):
     FundFactory(kind="donations", is_active=False)
-    assert client.get(reverse("donate_pool")).status_code == 404
+    assert client.get(reverse("donations:donate_pool")).status_code == 404
 
 
 # -- anonymity -------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_anonymous_donors_are_shown_as_anonymous_publicly(fake_stripe, client, a
     assert "李四" in page and "Anonymous" in page
     assert "张三" not in page
     with translation.override("en"):
-        status = client.get(reverse("donation_status", args=[hidden.public_id])).content.decode()
+        status = client.get(reverse("donations:status", args=[hidden.public_id])).content.decode()
     assert "Anonymous" in status
 
     # The award's internal page: staff see who gave, everyone else the public names.
@@ -309,22 +309,22 @@ def test_anonymous_donors_are_shown_as_anonymous_publicly(fake_stripe, client, a
 # -- the thank-you page and the receipt ------------------------------------------------------
 def test_a_pending_donation_says_it_waits_and_refreshes_itself(fake_stripe, client, award):
     donation = start(award)
-    page = client.get(reverse("donation_status", args=[donation.public_id])).content.decode()
+    page = client.get(reverse("donations:status", args=[donation.public_id])).content.decode()
     assert "waiting for the payment service to confirm" in page
     assert '<meta http-equiv="refresh" content="5">' in page
-    assert reverse("donation_receipt", args=[donation.public_id]) not in page
+    assert reverse("donations:receipt", args=[donation.public_id]) not in page
     # The reader can stop it (WCAG 2.2.1); an old pending donation no longer reloads at all.
-    stopped = client.get(reverse("donation_status", args=[donation.public_id]) + "?refresh=off")
+    stopped = client.get(reverse("donations:status", args=[donation.public_id]) + "?refresh=off")
     assert "http-equiv" not in stopped.content.decode()
     Donation.objects.filter(pk=donation.pk).update(created_at=donation.created_at - timedelta(hours=1))
-    assert "http-equiv" not in client.get(reverse("donation_status", args=[donation.public_id])).content.decode()
+    assert "http-equiv" not in client.get(reverse("donations:status", args=[donation.public_id])).content.decode()
 
 
 def test_the_receipt_is_only_for_paid_donations(fake_stripe, client, award):
     donation = start(award, donor_name="李明", anonymous=True)
-    receipt = reverse("donation_receipt", args=[donation.public_id])
-    pdf = reverse("donation_receipt_pdf", args=[donation.public_id])
-    status_url = reverse("donation_status", args=[donation.public_id])
+    receipt = reverse("donations:receipt", args=[donation.public_id])
+    pdf = reverse("donations:receipt_pdf", args=[donation.public_id])
+    status_url = reverse("donations:status", args=[donation.public_id])
     assert [client.get(receipt).status_code, client.get(pdf).status_code] == [404, 404]
 
     pay(client, fake_stripe, donation)
@@ -351,7 +351,7 @@ def test_a_refunded_donation_keeps_its_receipt_with_the_refund_on_it(fake_stripe
     stripe_gateway.refund(donation.payment_intent_id, None, "all")
     post_webhook(client, WEBHOOK, refunded(fake_stripe, donation))
     translation.activate("en")  # the webhook's request left the default language active
-    html = client.get(reverse("donation_receipt", args=[donation.public_id])).content.decode()
+    html = client.get(reverse("donations:receipt", args=[donation.public_id])).content.decode()
     assert "Refunded" in html and "Net gift" in html
 
 
@@ -361,7 +361,7 @@ def test_an_unknown_donation_is_not_found(client):
 
 # -- staff refunds ---------------------------------------------------------------------------
 def refund_url(donation):
-    return reverse("donation_refund", args=[donation.public_id])
+    return reverse("donations:refund", args=[donation.public_id])
 
 
 def test_staff_ask_stripe_for_a_refund_and_the_ledger_waits_for_stripes_confirmation(

@@ -46,7 +46,7 @@ def _english():
 
 
 def raised(client, award):
-    page = client.get(reverse("project_detail", args=[award.pk]))
+    page = client.get(reverse("portal:project", args=[award.pk]))
     assert page.status_code == 200
     return page.content.decode().split('data-testid="raised">', 1)[1].split("<", 1)[0].split(" ·")[0].strip()
 

@@ -108,7 +108,7 @@ def test_the_holder_is_told_about_the_award(call, organisation, applicant, staff
     with django_capture_on_commit_callbacks(execute=True):
         award = make_award(proposal, {funds[0]: D("90000")}, staff)
     assert [m.to for m in mailoutbox] == [[applicant.email]]
-    assert reverse("award_detail", args=[award.pk]) in mailoutbox[0].body
+    assert reverse("funding:award_detail", args=[award.pk]) in mailoutbox[0].body
 
 
 # -- the database keeps the money rules ----------------------------------------------------
@@ -270,7 +270,7 @@ def test_the_agreement_names_the_parties_amounts_budget_tranches_and_duties(awar
 
 def test_the_agreement_pdf_embeds_a_chinese_font(award, client, applicant):
     client.force_login(applicant)
-    response = client.get(reverse("award_agreement", args=[award.pk]))
+    response = client.get(reverse("funding:award_agreement", args=[award.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     fonts = poppler("pdffonts", response.content)
     assert "Noto-Sans-CJK-SC" in fonts and " yes " in fonts.split("Noto-Sans-CJK-SC")[1].splitlines()[0]
@@ -282,7 +282,7 @@ def test_the_agreement_pdf_embeds_a_chinese_font(award, client, applicant):
 def test_staff_record_a_payment_from_the_award_page(active, client, staff):
     client.force_login(staff)
     tranche = active.tranches.get(number=1)
-    response = client.post(reverse("tranche_pay", args=[active.pk]), {
+    response = client.post(reverse("funding:tranche_pay", args=[active.pk]), {
         "tranche": tranche.pk, "paid_on": timezone.localdate().isoformat(), "reference": "BANK-001"}, follow=True)
     assert "Tranche 1 is recorded as paid." in response.content.decode()
     tranche.refresh_from_db()
@@ -291,7 +291,7 @@ def test_staff_record_a_payment_from_the_award_page(active, client, staff):
 
 def test_a_payment_form_with_mistakes_is_shown_again_with_what_was_typed(active, client, staff):
     client.force_login(staff)
-    response = client.post(reverse("tranche_pay", args=[active.pk]), {
+    response = client.post(reverse("funding:tranche_pay", args=[active.pk]), {
         "tranche": active.tranches.get(number=1).pk, "paid_on": "", "reference": "BANK-7"})
     page = response.content.decode()
     assert response.status_code == 200 and 'value="BANK-7"' in page and "This field is required." in page
@@ -300,26 +300,26 @@ def test_a_payment_form_with_mistakes_is_shown_again_with_what_was_typed(active,
 def test_a_holder_cannot_pay_or_sign(active, client, applicant):
     client.force_login(applicant)
     tranche = active.tranches.get(number=1)
-    assert client.post(reverse("tranche_pay", args=[active.pk]), {"tranche": tranche.pk, "paid_on": "2026-01-01",
+    assert client.post(reverse("funding:tranche_pay", args=[active.pk]), {"tranche": tranche.pk, "paid_on": "2026-01-01",
                                                                    "reference": "X"}).status_code == 403
-    assert client.post(reverse("award_sign", args=[active.pk])).status_code == 403
+    assert client.post(reverse("funding:award_sign", args=[active.pk])).status_code == 403
 
 
 def test_supervisors_read_the_award_and_change_nothing(active, client, supervisor):
     client.force_login(supervisor)
-    page = client.get(reverse("award_detail", args=[active.pk])).content.decode()
+    page = client.get(reverse("funding:award_detail", args=[active.pk])).content.decode()
     assert "Record a payment" not in page and "History" in page
-    assert client.post(reverse("award_terminate", args=[active.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("funding:award_terminate", args=[active.pk]), {"reason": "x"}).status_code == 403
 
 
 def test_the_award_page_shows_why_a_tranche_waits(active, client, staff):
     client.force_login(staff)
-    page = client.get(reverse("award_detail", args=[active.pk])).content.decode()
+    page = client.get(reverse("funding:award_detail", args=[active.pk])).content.decode()
     assert "Waiting for the mid-term report to be approved." in page
 
 
 def test_the_award_list_only_holds_what_the_reader_may_see(award, client, other_applicant, funder, applicant):
-    url = reverse("award_list")
+    url = reverse("funding:award_list")
     for person, sees in ((applicant, True), (funder, True), (other_applicant, False)):
         client.force_login(person)
         assert (award.proposal.title in client.get(url).content.decode()) is sees
@@ -331,9 +331,9 @@ def test_the_award_list_costs_the_same_queries_however_many_awards(award, client
     from django.test.utils import CaptureQueriesContext
 
     def queries():
-        client.get(reverse("award_list"))  # caches warmed
+        client.get(reverse("funding:award_list"))  # caches warmed
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("award_list")).status_code == 200
+            assert client.get(reverse("funding:award_list")).status_code == 200
         return len(captured.captured_queries)
 
     client.force_login(staff)
@@ -347,24 +347,24 @@ def test_the_award_list_costs_the_same_queries_however_many_awards(award, client
 def test_the_award_export_holds_the_reconciliation(active, client, staff):
     awards.pay_tranche(active.tranches.get(number=1), staff, timezone.localdate(), "BANK-001")
     client.force_login(staff)
-    content = b"".join(client.get(reverse("award_export", args=["csv"])).streaming_content).decode("utf-8-sig")
+    content = b"".join(client.get(reverse("funding:award_export", args=["csv"])).streaming_content).decode("utf-8-sig")
     header, row = content.splitlines()[:2]
     assert header.startswith("Reference,Project title,Organisation,Status,Granted")
     assert row.split(",")[4:10] == ["90000.00", "0.00", "0.00", "90000.00", "45000.00", "45000.00"]
-    response = client.get(reverse("award_export", args=["xlsx"]))
+    response = client.get(reverse("funding:award_export", args=["xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_an_unknown_export_format_is_a_404(client, staff):
     client.force_login(staff)
-    assert client.get(reverse("award_export", args=["pdf"])).status_code == 404
-    assert client.get(reverse("fund_export", args=["pdf"])).status_code == 404
+    assert client.get(reverse("funding:award_export", args=["pdf"])).status_code == 404
+    assert client.get(reverse("funding:fund_export", args=["pdf"])).status_code == 404
 
 
 def test_the_fund_list_reconciles_each_fund(active, client, staff, funds):
     awards.pay_tranche(active.tranches.get(number=1), staff, timezone.localdate(), "BANK-001")
     client.force_login(staff)
-    content = b"".join(client.get(reverse("fund_export", args=["csv"])).streaming_content).decode("utf-8-sig")
+    content = b"".join(client.get(reverse("funding:fund_export", args=["csv"])).streaming_content).decode("utf-8-sig")
     rows = {line.split(",")[0]: line.split(",") for line in content.splitlines()[1:]}
     first = rows[funds[0].name_zh]
     assert first[4:10] == ["100000.00", "60000.00", "30000.00", "0.00", "0.00", "40000.00"]
@@ -372,9 +372,9 @@ def test_the_fund_list_reconciles_each_fund(active, client, staff, funds):
 
 def test_a_funder_sees_only_its_own_funds(client, funder, funds):
     client.force_login(funder)
-    page = client.get(reverse("fund_list")).content.decode()
+    page = client.get(reverse("funding:fund_list")).content.decode()
     assert funds[0].name_zh in page and funds[1].name_zh not in page
-    assert client.get(reverse("fund_detail", args=[funds[1].pk])).status_code == 404
+    assert client.get(reverse("funding:fund_detail", args=[funds[1].pk])).status_code == 404
 
 
 # -- under concurrency (PostgreSQL) --------------------------------------------------------

@@ -155,9 +155,9 @@ def test_only_staff_start_and_confirm(call, proposals, fund, supervisor, staff, 
 def test_staff_start_a_run_and_follow_its_progress(call, proposals, fund, client, staff):
     client.force_login(staff)
     # The background worker has not picked the run up yet: the page says so and refreshes.
-    response = client.post(reverse("matching_list"), {"calls": [call.pk], "funds": [fund.pk]})
+    response = client.post(reverse("funding:matching_list"), {"calls": [call.pk], "funds": [fund.pk]})
     run = MatchingRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("matching_detail", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("funding:matching_detail", args=[run.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'http-equiv="refresh"' in page and "<progress" in page
 
@@ -171,10 +171,10 @@ def test_the_run_page_compares_the_optimum_with_greedy_and_explains(call, organi
     fund = FundFactory(budget=D("150000"))
     run = run_now(staff, [call], [fund], django_capture_on_commit_callbacks)
     client.force_login(staff)
-    page = client.get(reverse("matching_detail", args=[run.pk])).content.decode()
+    page = client.get(reverse("funding:matching_detail", args=[run.pk])).content.decode()
     assert "3,000,000.00" in page  # the difference: 12,000,000 − 9,000,000
     assert "Budgets exhausted at its rank" in page and "Funded at rank 2" in page
-    different = client.get(reverse("matching_detail", args=[run.pk]) + "?show=different").content.decode()
+    different = client.get(reverse("funding:matching_detail", args=[run.pk]) + "?show=different").content.decode()
     assert different.count('name="shown"') == 3
 
 
@@ -184,7 +184,7 @@ def test_rerun_from_the_page_keeps_choices_made_on_other_pages(call, proposals, 
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         # This "page" showed only the 80: the 70's pin, made elsewhere, stays.
-        client.post(reverse("matching_rerun", args=[first.pk]), {"shown": [proposals[80].pk],
+        client.post(reverse("funding:matching_rerun", args=[first.pk]), {"shown": [proposals[80].pk],
                                                                  "exclude": [proposals[80].pk]})
     second = MatchingRun.objects.exclude(pk=first.pk).get()
     assert set(second.pinned.all()) == {proposals[70]} and set(second.excluded.all()) == {proposals[80]}
@@ -193,7 +193,7 @@ def test_rerun_from_the_page_keeps_choices_made_on_other_pages(call, proposals, 
 def test_confirming_from_the_page(call, proposals, fund, client, staff, django_capture_on_commit_callbacks):
     run = run_now(staff, [call], [fund], django_capture_on_commit_callbacks)
     client.force_login(staff)
-    response = client.post(reverse("matching_confirm", args=[run.pk]), follow=True)
+    response = client.post(reverse("funding:matching_confirm", args=[run.pk]), follow=True)
     assert "2 awards created" in response.content.decode()
 
 
@@ -201,15 +201,15 @@ def test_supervisors_read_runs_and_cannot_start_or_confirm(call, proposals, fund
                                                            django_capture_on_commit_callbacks):
     run = run_now(staff, [call], [fund], django_capture_on_commit_callbacks)
     client.force_login(supervisor)
-    page = client.get(reverse("matching_detail", args=[run.pk])).content.decode()
+    page = client.get(reverse("funding:matching_detail", args=[run.pk])).content.decode()
     assert "Confirm this allocation" not in page and "Optimal allocation" in page
-    assert client.post(reverse("matching_list"), {"calls": [call.pk], "funds": [fund.pk]}).status_code == 403
-    assert client.post(reverse("matching_confirm", args=[run.pk])).status_code == 403
+    assert client.post(reverse("funding:matching_list"), {"calls": [call.pk], "funds": [fund.pk]}).status_code == 403
+    assert client.post(reverse("funding:matching_confirm", args=[run.pk])).status_code == 403
 
 
 def test_a_run_form_with_nothing_chosen_says_so(client, staff):
     client.force_login(staff)
-    page = client.post(reverse("matching_list"), {}).content.decode()
+    page = client.post(reverse("funding:matching_list"), {}).content.decode()
     assert page.count("This field is required.") == 2 and not MatchingRun.objects.exists()
 
 

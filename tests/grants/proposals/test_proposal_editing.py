@@ -20,7 +20,7 @@ def test_a_member_of_a_verified_organisation_starts_a_draft_on_an_open_call(clie
     client.force_login(applicant)
     response = client.post(f"/zh-hans/calls/{call.pk}/apply/", {"organisation": organisation.pk})
     proposal = Proposal.objects.get()
-    assert response["Location"] == reverse("proposal_edit", args=[proposal.pk])
+    assert response["Location"] == reverse("proposals:edit", args=[proposal.pk])
     assert (proposal.status, proposal.organisation, proposal.call) == ("draft", organisation, call)
     assert proposal.street == organisation.street
 
