@@ -167,21 +167,36 @@ class CallPage(Page):
     def question_blocks(self):
         return list(self.source.questions)
 
+    def eligibility(self, organisation):
+        """The call's rules about who may apply, each checked for this organisation:
+        [(rule, passed, what the organisation is, why not)]. The one statement of them: the
+        Apply button, submission and the screening checklist all read it."""
+        streets = list(self.source.streets.all())
+        if organisation.status == Organisation.Status.REJECTED:
+            unverified = _("%(name)s was not verified; correct its record and ask for verification again.")
+        else:
+            unverified = _("%(name)s is waiting for staff to verify it.")
+        return [
+            (_("Organisation verified"), organisation.is_verified or not self.verified_only,
+             organisation.get_status_display(), unverified % {"name": organisation.name}),
+            (_("Organisation type eligible"), not self.eligible_kinds or organisation.kind in self.eligible_kinds,
+             organisation.get_kind_display(),
+             _("This call is not open to organisations of the type “%(kind)s”.") % {
+                 "kind": organisation.get_kind_display()}),
+            (_("Organisation based in a street the call serves"), not streets or organisation.street in streets,
+             str(organisation.street),
+             _("This call only serves %(streets)s.") % {"streets": "、".join(street.name for street in streets)}),
+        ]
+
     def eligibility_problem(self, organisation):
         """Why this organisation may not apply (a translated sentence), or None."""
-        if self.verified_only and not organisation.is_verified:
-            if organisation.status == Organisation.Status.REJECTED:
-                return _("%(name)s was not verified; correct its record and ask for verification again.") % {
-                    "name": organisation.name}
-            return _("%(name)s is waiting for staff to verify it.") % {"name": organisation.name}
-        if self.eligible_kinds and organisation.kind not in self.eligible_kinds:
-            return _("This call is not open to organisations of the type “%(kind)s”.") % {
-                "kind": organisation.get_kind_display()}
-        streets = self.source.streets.all()
-        if streets and organisation.street not in streets:
-            return _("This call only serves %(streets)s.") % {
-                "streets": "、".join(street.name for street in streets)}
-        return None
+        return next((why for _rule, passed, _detail, why in self.eligibility(organisation) if not passed), None)
+
+    def grant_within_limits(self, amount):
+        return amount is not None and self.min_grant <= amount <= self.max_grant
+
+    def dates_within_window(self, starts_on, ends_on):
+        return bool(starts_on and ends_on and self.project_start <= starts_on <= ends_on <= self.project_end)
 
     def get_context(self, request, *args, **kwargs):
         from grants.calls.permissions import apply_options

@@ -121,7 +121,7 @@ def submission_problems(proposal, moment, resubmission=False):
     requested = proposal.requested_amount
     cofunding = proposal.cofunding_amount or Decimal("0")
     if requested is not None:
-        if not call.min_grant <= requested <= call.max_grant:
+        if not call.grant_within_limits(requested):
             add("requested_amount", _("This call gives grants from %(min)s to %(max)s.") % {
                 "min": yuan(call.min_grant), "max": yuan(call.max_grant)})
         total = requested + cofunding

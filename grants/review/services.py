@@ -78,22 +78,11 @@ def eligibility_checklist(proposal):
     """The call's eligibility list, evaluated for this proposal, for the screening page."""
 
     call, organisation = proposal.call, proposal.organisation
-    streets = list(call.streets.all())
-    return [
-        EligibilityCheck(_("Organisation verified"), organisation.is_verified or not call.verified_only,
-                         organisation.get_status_display()),
-        EligibilityCheck(_("Organisation type eligible"),
-                         not call.eligible_kinds or organisation.kind in call.eligible_kinds,
-                         organisation.get_kind_display()),
-        EligibilityCheck(_("Organisation based in a street the call serves"),
-                         not streets or organisation.street in streets, str(organisation.street)),
-        EligibilityCheck(_("Amount within the call's limits"),
-                         proposal.requested_amount is not None
-                         and call.min_grant <= proposal.requested_amount <= call.max_grant,
+    return [EligibilityCheck(rule, passed, detail) for rule, passed, detail, _why in call.eligibility(organisation)] + [
+        EligibilityCheck(_("Amount within the call's limits"), call.grant_within_limits(proposal.requested_amount),
                          str(proposal.requested_amount)),
         EligibilityCheck(_("Project dates within the call's window"),
-                         bool(proposal.starts_on and proposal.ends_on
-                              and call.project_start <= proposal.starts_on <= proposal.ends_on <= call.project_end),
+                         call.dates_within_window(proposal.starts_on, proposal.ends_on),
                          f"{proposal.starts_on} – {proposal.ends_on}"),
     ]
 

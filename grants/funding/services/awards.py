@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.money import yuan
+from grants.funding import rules
 from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, Tranche
 from grants.funding.services import ledger
 from grants.impact.models import IndicatorResult, Report
@@ -324,11 +325,8 @@ def _apply_variation(variation, user, fund):
         if not fund.is_active:
             raise ValidationError({"fund": _("%(fund)s is closed: choose an open fund.") % {"fund": fund.name}})
         proposal = award.proposal
-        if ((fund.calls.exists() and not fund.calls.filter(pk=proposal.call_id).exists())
-                or (fund.themes.exists() and not fund.themes.filter(pk__in=proposal.themes.all()).exists())
-                or (fund.streets.exists() and not fund.streets.filter(pk=proposal.street_id).exists())):
-            raise ValidationError({"fund": _("%(fund)s may not pay for this project (its call, themes or "
-                                             "street).") % {"fund": fund.name}})
+        if problem := rules.pay_problem(fund, proposal):
+            raise ValidationError({"fund": problem})
         line = award.funding.filter(fund=fund).first()
         already = line.granted if line else ZERO
         if fund.max_per_award is not None and already + change > fund.max_per_award:

@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from core.money import yuan
 from grants.calls.models import CallPage
 from grants.funding import matching as solver
+from grants.funding import rules
 from grants.funding.models import Award, MatchingLine, MatchingRun
 from grants.funding.services import awards
 from grants.proposals.models import Proposal
@@ -112,12 +113,7 @@ def _compute(run):
     pinned = set(run.pinned.values_list("pk", flat=True))
     excluded = set(run.excluded.values_list("pk", flat=True))
     proposals = list(eligible_proposals(run.calls.all(), run.include_waitlisted))
-    offers = [solver.Offer(
-        key=fund.pk, remaining=available(fund),
-        calls=frozenset(fund.calls.values_list("pk", flat=True)),
-        themes=frozenset(theme.pk for theme in fund.themes.all()),
-        streets=frozenset(street.pk for street in fund.streets.all()),
-        max_per_award=fund.max_per_award, max_share=fund.max_share) for fund in funds]
+    offers = [rules.offer_for(fund, available(fund)) for fund in funds]
     ranked = sorted(proposals, key=lambda p: (-(p.score or ZERO), p.reference))
     lines, candidates = [], []
     for rank, proposal in enumerate(ranked, start=1):
@@ -130,10 +126,7 @@ def _compute(run):
         elif run.cutoff is not None and score < run.cutoff and proposal.pk not in pinned:
             line.reason = MatchingLine.Reason.BELOW_CUTOFF
         else:
-            candidates.append(solver.Candidate(
-                key=proposal.pk, score=score, amount=proposal.requested_amount, call=proposal.call_id,
-                themes=frozenset(theme.pk for theme in proposal.themes.all()), street=proposal.street_id,
-                pinned=proposal.pk in pinned))
+            candidates.append(rules.candidate_for(proposal, score, pinned=proposal.pk in pinned))
     solution = solver.solve(candidates, offers, time_limit=TIME_LIMIT,
                             progress=lambda fraction, stage: _progress(run, 0.05 + 0.85 * fraction, stage))
     if solution.status == "infeasible":

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from grants.calls.models import CallPage, Theme
 from incubator.places.models import Street
@@ -159,3 +160,22 @@ def test_staff_edit_calls_in_the_wagtail_admin(client, staff, calls):
     index = calls["open"].get_parent()
     assert client.get(f"/admin/pages/add/calls/callpage/{index.pk}/").status_code == 200
     assert CallPage.parent_page_types == ["calls.CallIndexPage"]
+
+
+def test_the_apply_button_and_the_screening_checklist_read_the_same_rules(applicant):
+    """Eligibility is stated once (CallPage.eligibility): the reason an organisation may not
+    apply is the first rule it fails on the screening checklist."""
+    from grants.review.services import eligibility_checklist
+    from tests.factories import make_proposal
+
+    call = make_call(eligible_kinds=["social_group"])
+    organisation = OrganisationFactory(kind="foundation", admins=[applicant])
+    proposal = make_proposal(call, organisation, applicant)
+    rules = call.eligibility(organisation)
+    failed = [rule for rule, passed, _detail, _why in rules if not passed]
+    with translation.override("en"):
+        assert [str(rule) for rule in failed] == ["Organisation type eligible"]
+    assert call.eligibility_problem(organisation) == rules[1][3]
+    checklist = eligibility_checklist(proposal)
+    assert [check.label for check in checklist[:len(rules)]] == [rule for rule, *_rest in rules]
+    assert [check.passed for check in checklist[:len(rules)]] == [passed for _rule, passed, *_rest in rules]

@@ -247,6 +247,24 @@ def test_an_increase_respects_the_funds_calls(award, applicant, staff):
     assert "may not pay for this project" in refused.value.message_dict["fund"][0]
 
 
+def test_a_funds_streets_and_themes_bind_a_variation_as_they_bind_the_matching(award):
+    """One rule (grants/funding/rules.py): the variation check is the solver's Offer.admits."""
+    from grants.funding import rules
+    from incubator.places.models import Street
+
+    proposal = award.proposal
+    other_street = Street.objects.exclude(pk=proposal.street_id).first()
+    elsewhere = FundFactory()
+    elsewhere.streets.add(other_street)
+    here = FundFactory()
+    here.streets.add(proposal.street)
+    here.themes.add(*proposal.themes.all())
+    for fund, allowed in ((elsewhere, False), (here, True)):
+        admitted = rules.offer_for(fund).admits(rules.candidate_for(proposal))
+        assert admitted is allowed
+        assert (rules.pay_problem(fund, proposal) is None) is allowed
+
+
 def test_a_decrease_gives_the_money_back_to_the_fund(award, applicant, staff, fund):
     variation = awards.request_variation(award, applicant, budget(personnel="5000"), "社工减少一名",
                                          Decimal("-10000"))
