@@ -147,7 +147,6 @@ def award_detail(request, pk, forms=None):
         "proposal": award.proposal,
         "funding": award.funding.select_related("fund"),
         "tranches": tranches,
-        "reports": award.reports.all(),
         "variations": award.variations.select_related("requested_by", "decided_by", "fund"),
         "budget_lines": award.budget_lines.all(),
         "can_manage": manage,

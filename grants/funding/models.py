@@ -459,6 +459,22 @@ class Tranche(models.Model):
         pass
 
 
+class MetCondition(models.Model):
+    """A condition of an award's tranches that now holds: its mid-term or final report was
+    approved. grants.impact (which owns reports) says so through services.awards.meet_condition;
+    the tranches waiting for it and the award's completion read it here. Once met, it stays met."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="met_conditions")
+    condition = models.CharField(max_length=20, choices=Tranche.Condition.choices)
+    met_at = models.DateTimeField()
+    met_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+
+    class Meta:
+        ordering = ["award", "met_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["award", "condition"], name="one_met_condition")]
+
+
 class Disbursement(models.Model):
     """The part of a paid tranche that came from one source: a fund, or (fund empty) the
     donations the project received."""

@@ -151,7 +151,7 @@ def report_decide(request, pk, report_pk):
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            service.decide_report(report, request.user, approve, form.cleaned_data["note"])
+            report_service.decide_report(report, request.user, approve, form.cleaned_data["note"])
         except ValidationError as error:
             for field, problems in refusal_items(error):
                 form.add_error(field if field in form.fields else None, problems)

@@ -189,6 +189,19 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='funding.matchingrun'),
         ),
         migrations.CreateModel(
+            name='MetCondition',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('condition', models.CharField(choices=[('signing', 'On signing the agreement'), ('midterm_report', 'After the mid-term report is approved'), ('final_report', 'After the final report is approved'), ('staff', 'When staff release it')], max_length=20)),
+                ('met_at', models.DateTimeField()),
+                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='met_conditions', to='funding.award')),
+                ('met_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['award', 'met_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
             name='Tranche',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -308,6 +321,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='award',
             constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='award_ends_after_start'),
+        ),
+        migrations.AddConstraint(
+            model_name='metcondition',
+            constraint=models.UniqueConstraint(fields=('award', 'condition'), name='one_met_condition'),
         ),
         migrations.AddConstraint(
             model_name='tranche',

@@ -1,4 +1,6 @@
-"""What the award page's report and variation sections need beyond their context."""
+"""What the award page's report and variation sections need beyond their context. The award
+page is funding's, which sits below impact and never reads reports: it includes
+impact/_award_reports.html, which fetches them with `{% award_reports award as reports %}`."""
 
 from decimal import Decimal
 
@@ -17,6 +19,11 @@ def variation_decision_form(variation):
     """Staff's approve / reject form for a requested variation (unbound)."""
 
     return VariationDecisionForm(variation=variation)
+
+
+@register.simple_tag
+def award_reports(award):
+    return award.reports.all()
 
 
 @register.filter
