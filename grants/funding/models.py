@@ -65,6 +65,9 @@ class Fund(models.Model):
     # Refunds of pool donations whose money was already committed: the centre must make
     # them good (see services.ledger.refund_donation).
     shortfall = ledger_field(_("refunds not covered"))
+    # What gifts to the pool brought in, less what was refunded of them (services.ledger
+    # receive_donation / refund_donation): the funds list shows it without reading donations.
+    donations_received = ledger_field(_("donations received"))
 
     calls = models.ManyToManyField(CallPage, verbose_name=_("calls it may pay for"), blank=True,
                                    related_name="funds", help_text=_("None ticked: any call."))
@@ -84,7 +87,7 @@ class Fund(models.Model):
     match_cap = money_field(_("most it gives in matches (yuan)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    LEDGER = ("committed", "paid", "matched", "shortfall")
+    LEDGER = ("committed", "paid", "matched", "shortfall", "donations_received")
 
     class Meta:
         verbose_name = _("fund")
@@ -92,7 +95,8 @@ class Fund(models.Model):
         ordering = ["-year", "name_zh"]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0, committed__gte=0, paid__gte=0, matched__gte=0,
-                                               shortfall__gte=0), name="fund_amounts_not_negative"),
+                                               shortfall__gte=0, donations_received__gte=0),
+                                   name="fund_amounts_not_negative"),
             models.CheckConstraint(condition=Q(committed__lte=F("budget")), name="fund_committed_within_budget"),
             models.CheckConstraint(condition=Q(paid__lte=F("committed")), name="fund_paid_within_committed"),
             models.CheckConstraint(condition=Q(matched__lte=F("committed")), name="fund_matched_within_committed"),

@@ -11,3 +11,8 @@ from django.dispatch import Signal
 #: An award was just created (sender: Award; award, user), with its funding, tranches and
 #: budget. grants.impact plans its mid-term and final reports.
 award_created = Signal()
+
+#: An award ended early and gave back matches its funds had committed for donations (sender:
+#: Award; award, user, released: {fund pk: Decimal yuan}). grants.donations records which
+#: donations lost their match.
+matches_released = Signal()

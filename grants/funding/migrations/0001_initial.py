@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
                 ('paid', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='paid')),
                 ('matched', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='matched donations')),
                 ('shortfall', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='refunds not covered')),
+                ('donations_received', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='donations received')),
                 ('max_per_award', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='most it gives one award (yuan)')),
                 ('max_share', models.DecimalField(blank=True, decimal_places=2, help_text='Empty: it may pay for a whole award.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='largest share of one award (%)')),
                 ('match_ratio', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Yuan added per yuan donated to the projects it funds: 1 for 1:1, 0 for no matching.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('10'))], verbose_name='matches public donations at')),
@@ -252,7 +253,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='fund',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0), ('committed__gte', 0), ('matched__gte', 0), ('paid__gte', 0), ('shortfall__gte', 0)), name='fund_amounts_not_negative'),
+            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0), ('committed__gte', 0), ('donations_received__gte', 0), ('matched__gte', 0), ('paid__gte', 0), ('shortfall__gte', 0)), name='fund_amounts_not_negative'),
         ),
         migrations.AddConstraint(
             model_name='fund',

@@ -5,7 +5,8 @@ each step here checks the award's state machine, locks, and writes the audit ent
 Reports are grants.impact's, which sits above funding: funding never reads them. It announces
 a new award (`signals.award_created`, on which impact plans the reports), and impact tells it
 when a report is approved (`meet_condition`); tranches and completion read what that recorded
-(`MetCondition`)."""
+(`MetCondition`). Likewise the donations that lose their match when an award ends are
+grants.donations' to record (`signals.matches_released`)."""
 
 from decimal import Decimal
 
@@ -218,7 +219,9 @@ def terminate(award, user, reason):
     award = ledger.lock_award(award)
     _step(award, "terminate")
     pool = Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True).order_by("-year", "pk").first()
-    ledger.close(award, user, pool)
+    released = ledger.close(award, user, pool)
+    if released:
+        signals.matches_released.send(sender=Award, award=award, user=user, released=released)
     award.refresh_from_db()
     award.status = Award.Status.TERMINATED
     award.closing_note = reason.strip()
