@@ -268,15 +268,22 @@ def _lines_total(lines):
                 for l in lines), ZERO)
 
 
+def why_no_variation(award):
+    """Why the holder cannot ask for a variation now (a sentence), or None."""
+    if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
+        return _("The budget of a finished award cannot change.")
+    if award.variations.filter(status=BudgetVariation.Status.REQUESTED).exists():
+        return _("A variation is already waiting for staff: wait for their decision.")
+    return None
+
+
 @transaction.atomic
 def request_variation(award, user, lines, reason, amount_change=ZERO):
     if organisations_permissions.membership(user, award.proposal.organisation) is None:
         raise ValidationError(_("Only the award holder's members can ask for a variation."))
     award = ledger.lock_award(award)
-    if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
-        raise ValidationError(_("The budget of a finished award cannot change."))
-    if award.variations.filter(status=BudgetVariation.Status.REQUESTED).exists():
-        raise ValidationError(_("A variation is already waiting for staff: wait for their decision."))
+    if refusal := why_no_variation(award):
+        raise ValidationError(refusal)
     errors = {}
     amount_change = Decimal(amount_change or 0)
     if not reason.strip():
