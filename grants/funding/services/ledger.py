@@ -265,8 +265,8 @@ def refund_donation(donation, refunded_total, user=None):
 def close(award, user, pool=None):
     """An award ends early: every unpaid commitment goes back to its fund (matches first),
     unpaid tranches are cancelled, and donations not yet paid out go to the public-donation
-    pool. Returns the matches given back, {fund pk: amount}: the donations that earned them
-    lose them, which grants.donations records (the ledger does not write donations)."""
+    pool. Returns the matches given back, {fund pk: amount}: which of the award's donations
+    lose them is grants.donations' to record (awards.terminate tells it)."""
     _require_atomic()
     lines = list(AwardFunding.objects.filter(award=award))
     funds = lock_funds([line.fund_id for line in lines] + ([pool.pk] if pool else []))
