@@ -10,3 +10,11 @@ def add_service_error(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def refusal_items(error):
+    """(field or None, [messages]) of a service's ValidationError, whatever its shape."""
+
+    if hasattr(error, "error_dict"):
+        return error.message_dict.items()
+    return [(None, error.messages)]

@@ -73,6 +73,7 @@ from grants.donations.models import Donation
 from grants.funding.models import Award, BudgetVariation, Fund, MatchingRun, Tranche
 from grants.funding.services import awards as award_service
 from grants.funding.services import ledger, matching
+from grants.impact import services as report_service
 from grants.impact.models import Report
 from grants.proposals.models import Indicator, Proposal
 from incubator.accounts.models import User
@@ -1056,7 +1057,7 @@ class Funding:
             return False
         award = report.award
         narrative, results = report_content(award, kind, life)
-        award_service.save_report(report, _holder(award), narrative, results, submit=True)
+        report_service.save_report(report, _holder(award), narrative, results, submit=True)
         Report.objects.filter(pk=report.pk).update(submitted_at=moment)
         self._touch(award_pk, moment)
         return True
@@ -1070,7 +1071,7 @@ class Funding:
             note = rng.choice(MIDTERM_NOTES if kind == Report.Kind.MIDTERM else FINAL_NOTES)
         else:
             note = RETURN_NOTES[kind]
-        award_service.decide_report(report, self.staff, approve, note)
+        report_service.decide_report(report, self.staff, approve, note)
         Report.objects.filter(pk=report.pk).update(decided_at=moment)
         self._touch(award_pk, moment)
         return True

@@ -319,6 +319,30 @@ HANDLERS = {
 }
 
 
+# -- matches given back when an award ends --------------------------------------------------
+def withdraw_matches(award, released):
+    """Record on the award's donations that the matches their funds gave for them were taken
+    back (`released`: {fund pk: amount}, what `ledger.close` gave back), newest gift first, so
+    that each fund's matches still equal its donations' matches less what was withdrawn. Runs
+    in the transaction that ended the award, after the ledger's locks (funds, then the award)."""
+
+    for fund_id, amount in sorted(released.items()):
+        gifts = Donation.objects.select_for_update().filter(award=award, match_fund_id=fund_id).order_by("-pk")
+        for donation in gifts:
+            if amount <= 0:
+                break
+            part = min(amount, donation.matched - donation.match_withdrawn)
+            if part > 0:
+                donation.match_withdrawn += part
+                donation.save(update_fields=["match_withdrawn"])
+                amount -= part
+
+
+def on_matches_released(sender, award, released, **kwargs):
+    """Receiver of grants.funding.signals.matches_released (connected in apps.py)."""
+    withdraw_matches(award, released)
+
+
 # -- the receipt ----------------------------------------------------------------------------
 def receipt_urls(donation):
     """(HTML receipt, PDF receipt) as absolute URLs in the donor's language."""

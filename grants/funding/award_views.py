@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +26,6 @@ from wagtail.models import ModelLogEntry
 
 from core import exports
 from grants.calls.models import CallPage
-from grants.donations.models import Donation
 from grants.funding import permissions
 from grants.funding.agreement import agreement_pdf
 from grants.funding.forms import (
@@ -42,7 +41,6 @@ from grants.funding.services.ledger import check_award, check_fund
 
 PAGE_SIZE = 50
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 
 
 def _apply(request, action, success, back):
@@ -147,7 +145,6 @@ def award_detail(request, pk, forms=None):
         "proposal": award.proposal,
         "funding": award.funding.select_related("fund"),
         "tranches": tranches,
-        "reports": award.reports.all(),
         "variations": award.variations.select_related("requested_by", "decided_by", "fund"),
         "budget_lines": award.budget_lines.all(),
         "can_manage": manage,
@@ -240,14 +237,8 @@ def award_signed_copy(request, pk):
 
 
 # -- funds ---------------------------------------------------------------------------------
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
 def _funds(request):
-    return permissions.visible_funds(request.user).annotate(
-        pool_donations=Coalesce(Sum(F("donations__amount") - F("donations__refunded"), filter=Q(
-            donations__status__in=[Donation.Status.PAID, Donation.Status.REFUNDED]), output_field=MONEY),
-            Value(ZERO, output_field=MONEY)))
+    return permissions.visible_funds(request.user)
 
 
 @login_required
@@ -256,7 +247,8 @@ def fund_list(request):
         raise PermissionDenied
     funds = list(_funds(request))
     totals = {name: sum((getattr(f, name) for f in funds), ZERO)
-              for name in ("budget", "committed", "paid", "matched", "pool_donations", "remaining", "shortfall")}
+              for name in ("budget", "committed", "paid", "matched", "donations_received", "remaining",
+                           "shortfall")}
     return render(request, "funding/funds/list.html", {"funds": funds, "totals": totals})
 
 
@@ -273,7 +265,7 @@ def fund_export(request, format):
     if not permissions.can_list_funds(request.user):
         raise PermissionDenied
     kinds = dict(Fund.Kind.choices)
-    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.pool_donations.quantize(CENT),
+    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.donations_received,
              f.matched, f.remaining, f.shortfall] for f in _funds(request))
     return _export(format, FUND_HEADER, rows, "funds", _("Funds"), widths=(36, 24, 6, 24))
 

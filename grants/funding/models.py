@@ -65,6 +65,9 @@ class Fund(models.Model):
     # Refunds of pool donations whose money was already committed: the centre must make
     # them good (see services.ledger.refund_donation).
     shortfall = ledger_field(_("refunds not covered"))
+    # What gifts to the pool brought in, less what was refunded of them (services.ledger
+    # receive_donation / refund_donation): the funds list shows it without reading donations.
+    donations_received = ledger_field(_("donations received"))
 
     calls = models.ManyToManyField(CallPage, verbose_name=_("calls it may pay for"), blank=True,
                                    related_name="funds", help_text=_("None ticked: any call."))
@@ -84,7 +87,7 @@ class Fund(models.Model):
     match_cap = money_field(_("most it gives in matches (yuan)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    LEDGER = ("committed", "paid", "matched", "shortfall")
+    LEDGER = ("committed", "paid", "matched", "shortfall", "donations_received")
 
     class Meta:
         verbose_name = _("fund")
@@ -92,7 +95,8 @@ class Fund(models.Model):
         ordering = ["-year", "name_zh"]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0, committed__gte=0, paid__gte=0, matched__gte=0,
-                                               shortfall__gte=0), name="fund_amounts_not_negative"),
+                                               shortfall__gte=0, donations_received__gte=0),
+                                   name="fund_amounts_not_negative"),
             models.CheckConstraint(condition=Q(committed__lte=F("budget")), name="fund_committed_within_budget"),
             models.CheckConstraint(condition=Q(paid__lte=F("committed")), name="fund_paid_within_committed"),
             models.CheckConstraint(condition=Q(matched__lte=F("committed")), name="fund_matched_within_committed"),
@@ -457,6 +461,22 @@ class Tranche(models.Model):
     @transition(field=status, source=Status.PLANNED, target=Status.CANCELLED)
     def cancel(self):
         pass
+
+
+class MetCondition(models.Model):
+    """A condition of an award's tranches that now holds: its mid-term or final report was
+    approved. grants.impact (which owns reports) says so through services.awards.meet_condition;
+    the tranches waiting for it and the award's completion read it here. Once met, it stays met."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="met_conditions")
+    condition = models.CharField(max_length=20, choices=Tranche.Condition.choices)
+    met_at = models.DateTimeField()
+    met_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+
+    class Meta:
+        ordering = ["award", "met_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["award", "condition"], name="one_met_condition")]
 
 
 class Disbursement(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import award_views, matching_views
+from . import award_views, matching_views, variation_views
 
 app_name = "funding"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("awards/<int:pk>/schedule/", award_views.award_schedule, name="award_schedule"),
     path("awards/<int:pk>/pay/", award_views.tranche_pay, name="tranche_pay"),
     path("awards/<int:pk>/terminate/", award_views.award_terminate, name="award_terminate"),
+    path("awards/<int:pk>/variations/new/", variation_views.variation_new, name="variation_new"),
+    path("awards/<int:pk>/variations/<int:variation_pk>/decide/", variation_views.variation_decide,
+         name="variation_decide"),
     path("funds/", award_views.fund_list, name="fund_list"),
     path("funds/export.<str:format>", award_views.fund_export, name="fund_export"),
     path("funds/<int:pk>/", award_views.fund_detail, name="fund_detail"),

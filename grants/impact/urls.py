@@ -1,4 +1,4 @@
-"""Reports and budget variations of an award."""
+"""Reports of an award (its budget variations are funding's: grants/funding/urls.py)."""
 
 from django.urls import path
 
@@ -11,6 +11,4 @@ urlpatterns = [
     path("awards/<int:pk>/reports/<int:report_pk>/decide/", views.report_decide, name="report_decide"),
     path("awards/<int:pk>/reports/<int:report_pk>/evidence/<int:evidence_pk>/", views.evidence_download,
          name="evidence"),
-    path("awards/<int:pk>/variations/new/", views.variation_new, name="variation_new"),
-    path("awards/<int:pk>/variations/<int:variation_pk>/decide/", views.variation_decide, name="variation_decide"),
 ]

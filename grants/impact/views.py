@@ -1,42 +1,26 @@
-"""An award's reports and budget variations.
+"""An award's reports.
 
-The holder's members write the mid-term and final reports (with evidence files) and ask for
-budget variations; staff approve or return reports and decide variations; supervisors and
-the funders of the award's funds read. Anyone who may not see the award gets a 404, so a URL
-never confirms that it exists; a reader who may not act gets a 403 for every POST.
+The holder's members write the mid-term and final reports (with evidence files); staff
+approve or return them; supervisors and the funders of the award's funds read. Anyone who
+may not see the award gets a 404, so a URL never confirms that it exists; a reader who may
+not act gets a 403 for every POST. (Budget variations are funding's: variation_views.py.)
 """
-
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.form_errors import refusal_items
 from core.http import posted_id
 from grants.funding import permissions
-from grants.funding.models import Award, BudgetVariation
-from grants.funding.services import awards as service
+from grants.funding.models import Award
 from grants.impact import services as report_service
-from grants.impact.forms import (
-    BudgetLineFormSet,
-    ReportDecisionForm,
-    ReportForm,
-    VariationDecisionForm,
-    VariationForm,
-    budget_initial,
-    lines_total,
-    posted_lines,
-    refusal_items,
-)
+from grants.impact.forms import ReportDecisionForm, ReportForm
 from grants.impact.models import Report
-
-ZERO = Decimal("0")
-MORE_ROWS = 3  # rows "Add rows" appends to the proposed budget
 
 
 # -- who may do what -----------------------------------------------------------------------
@@ -73,15 +57,6 @@ def why_locked(report, award):
         return _("Submitted: staff are reading it. You can change it again only if they return it.")
     if report.status == Report.Status.APPROVED:
         return _("Approved by staff: the report is final.")
-    return None
-
-
-def why_no_variation(award):
-    """Why the holder cannot ask for a variation now (a sentence), or None."""
-    if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
-        return _("The budget of a finished award cannot change.")
-    if award.variations.filter(status=BudgetVariation.Status.REQUESTED).exists():
-        return _("A variation is already waiting for staff: wait for their decision.")
     return None
 
 
@@ -151,7 +126,7 @@ def report_decide(request, pk, report_pk):
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            service.decide_report(report, request.user, approve, form.cleaned_data["note"])
+            report_service.decide_report(report, request.user, approve, form.cleaned_data["note"])
         except ValidationError as error:
             for field, problems in refusal_items(error):
                 form.add_error(field if field in form.fields else None, problems)
@@ -175,72 +150,3 @@ def evidence_download(request, pk, report_pk, evidence_pk):
                             content_type=evidence.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# -- budget variations ---------------------------------------------------------------------
-def _render_variation(request, award, form, formset, line_errors=(), typed=None, status=200):
-    granted, cofunding = award.granted, award.cofunding
-    return render(request, "funding/awards/variation_new.html", {
-        "award": award, "proposal": award.proposal, "blocked": why_no_variation(award),
-        "form": form, "formset": formset, "line_errors": line_errors,
-        "current_total": granted + cofunding,
-        "paid_from_grant": sum((max(line.paid - line.matched, ZERO) for line in award.funding.all()), ZERO),
-        "typed": typed,
-    }, status=status)
-
-
-@login_required
-def variation_new(request, pk):
-    """The holder asks to change the budget: the new lines (prefilled with the current ones),
-    the change to the grant, and why."""
-    award = _award(request, pk)
-    _require_holder(request, award)
-    if request.method != "POST":
-        return _render_variation(request, award, VariationForm(),
-                                 BudgetLineFormSet(initial=budget_initial(award), prefix="lines"))
-    form = VariationForm(request.POST)
-    formset = BudgetLineFormSet(request.POST, prefix="lines")
-    if "add_rows" in request.POST:
-        data = request.POST.copy()
-        total = formset.total_form_count() if formset.management_form.is_valid() else 0
-        data["lines-TOTAL_FORMS"] = str(min(total + MORE_ROWS, BudgetLineFormSet.max_num))
-        return _render_variation(request, award, VariationForm(data), BudgetLineFormSet(data, prefix="lines"))
-    if not (form.is_valid() and formset.is_valid()):
-        messages.error(request, _("Some entries need correcting (marked below). Nothing has been sent yet; "
-                                  "what you typed is kept."))
-        return _render_variation(request, award, form, formset)
-    lines = posted_lines(formset)
-    change = form.cleaned_data["amount_change"]
-    typed = {"total": lines_total(lines), "wanted": award.granted + change + award.cofunding, "change": change}
-    try:
-        service.request_variation(award, request.user, lines, form.cleaned_data["reason"], change)
-    except ValidationError as error:
-        line_errors = form.show_refusal(error)
-        messages.error(request, _("The variation was not sent: see the notes below."))
-        return _render_variation(request, award, form, formset, line_errors, typed)
-    messages.success(request, _("Your request is sent to staff; you will be emailed their decision."))
-    return redirect(reverse("funding:award_detail", args=[award.pk]) + "#variations")
-
-
-@login_required
-@require_POST
-def variation_decide(request, pk, variation_pk):
-    award = _award(request, pk)
-    _require_manager(request)
-    variation = get_object_or_404(award.variations.select_related("requested_by"), pk=variation_pk)
-    form = VariationDecisionForm(request.POST, variation=variation)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            service.decide_variation(variation, request.user, approve, form.cleaned_data["note"],
-                                     form.cleaned_data.get("fund"))
-        except ValidationError as error:
-            form.show_refusal(error)
-        else:
-            messages.success(request, _("The variation is approved: the new budget applies.") if approve
-                             else _("The variation is rejected; the holder has been told why."))
-            return redirect(reverse("funding:award_detail", args=[award.pk]) + "#variations")
-    variation.refresh_from_db()
-    return render(request, "funding/awards/variation_decide.html", {
-        "award": award, "proposal": award.proposal, "variation": variation, "form": form,
-        "current_lines": budget_initial(award)})

@@ -12,7 +12,7 @@ from core.http import posted_id
 from grants.calls.models import CallPage
 from grants.proposals import permissions
 from grants.proposals import services as service
-from grants.proposals.display import answered_questions, shared_feedback
+from grants.proposals.display import answered_questions
 from grants.proposals.forms import ProposalEditor
 from grants.proposals.models import Attachment, Proposal
 from grants.proposals.pdf import proposal_pdf
@@ -55,7 +55,6 @@ def proposal_detail(request, pk):
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
         "history": ModelLogEntry.objects.for_instance(proposal).select_related("user").order_by("timestamp")
         if permissions.can_read_all_proposals(request.user) else None,
-        "feedback": shared_feedback(proposal),
     })
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from grants.calls.models import Theme
 from grants.funding.models import Award, Fund
 from grants.funding.services import awards
+from grants.impact import services as report_service
 from grants.proposals.models import BudgetLine
 from grants.proposals.services import add_attachment
 from incubator.places.models import Street
@@ -200,8 +201,8 @@ def secretive(call, applicant, staff, reviewer):
                        {FundFactory(): D("90000")}, staff)
     award = awards.sign(award, staff, SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n"))
     report = award.reports.get(kind="midterm")
-    awards.save_report(report, applicant, "PRIVATE-REPORT-TEXT",
-                       {i.pk: (D("10"), "PRIVATE-REPORT-TEXT") for i in proposal.indicators.all()})
+    report_service.save_report(report, applicant, "PRIVATE-REPORT-TEXT",
+                               {i.pk: (D("10"), "PRIVATE-REPORT-TEXT") for i in proposal.indicators.all()})
     with transaction.atomic():
         donation = Donation.objects.create(award=award, amount=D("50"), donor_name="张三", anonymous=True,
                                            message="PRIVATE-DONOR-MESSAGE", donor_email="private-donor@example.com")

@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
                 ('paid', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='paid')),
                 ('matched', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='matched donations')),
                 ('shortfall', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='refunds not covered')),
+                ('donations_received', models.DecimalField(decimal_places=2, default=Decimal('0'), editable=False, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='donations received')),
                 ('max_per_award', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='most it gives one award (yuan)')),
                 ('max_share', models.DecimalField(blank=True, decimal_places=2, help_text='Empty: it may pay for a whole award.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='largest share of one award (%)')),
                 ('match_ratio', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Yuan added per yuan donated to the projects it funds: 1 for 1:1, 0 for no matching.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('10'))], verbose_name='matches public donations at')),
@@ -189,6 +190,19 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='funding.matchingrun'),
         ),
         migrations.CreateModel(
+            name='MetCondition',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('condition', models.CharField(choices=[('signing', 'On signing the agreement'), ('midterm_report', 'After the mid-term report is approved'), ('final_report', 'After the final report is approved'), ('staff', 'When staff release it')], max_length=20)),
+                ('met_at', models.DateTimeField()),
+                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='met_conditions', to='funding.award')),
+                ('met_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['award', 'met_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
             name='Tranche',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -239,7 +253,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='fund',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0), ('committed__gte', 0), ('matched__gte', 0), ('paid__gte', 0), ('shortfall__gte', 0)), name='fund_amounts_not_negative'),
+            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0), ('committed__gte', 0), ('donations_received__gte', 0), ('matched__gte', 0), ('paid__gte', 0), ('shortfall__gte', 0)), name='fund_amounts_not_negative'),
         ),
         migrations.AddConstraint(
             model_name='fund',
@@ -308,6 +322,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='award',
             constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='award_ends_after_start'),
+        ),
+        migrations.AddConstraint(
+            model_name='metcondition',
+            constraint=models.UniqueConstraint(fields=('award', 'condition'), name='one_met_condition'),
         ),
         migrations.AddConstraint(
             model_name='tranche',

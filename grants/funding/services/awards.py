@@ -1,8 +1,13 @@
 """Awards from confirmation to completion: the agreement, tranches and payments, budget
-variations, reports, and ending early. Money moves through `ledger`; each step here checks
-the award's state machine, locks, and writes the audit entry."""
+variations, the conditions tranches wait for, and ending early. Money moves through `ledger`;
+each step here checks the award's state machine, locks, and writes the audit entry.
 
-from datetime import timedelta
+Reports are grants.impact's, which sits above funding: funding never reads them. It announces
+a new award (`signals.award_created`, on which impact plans the reports), and impact tells it
+when a report is approved (`meet_condition`); tranches and completion read what that recorded
+(`MetCondition`). Likewise the donations that lose their match when an award ends are
+grants.donations' to record (`signals.matches_released`)."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,15 +16,15 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 from wagtail.log_actions import log
 
 from core import mail
 from core.money import yuan
-from grants.funding import rules
-from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, Tranche
+from grants.funding import rules, signals
+from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, MetCondition, Tranche
 from grants.funding.services import ledger
-from grants.impact.models import IndicatorResult, Report
 from grants.proposals.models import BudgetLine, Proposal
 from incubator.accounts import permissions as people
 from incubator.organisations import permissions as organisations_permissions
@@ -33,7 +38,12 @@ DEFAULT_SCHEDULE = [
     (Decimal("40"), Tranche.Condition.MIDTERM_REPORT),
     (Decimal("10"), Tranche.Condition.FINAL_REPORT),
 ]
-FINAL_REPORT_DAYS = 30  # the final report is due this long after the project ends
+# The conditions met by an approved report (meet_condition), and what a tranche waiting for
+# one says while it waits.
+WAITING_FOR = {
+    Tranche.Condition.MIDTERM_REPORT: gettext_lazy("Waiting for the mid-term report to be approved."),
+    Tranche.Condition.FINAL_REPORT: gettext_lazy("Waiting for the final report to be approved."),
+}
 
 
 def _require_staff(user):
@@ -52,8 +62,9 @@ def _step(award, method, *args):
 # -- creation ------------------------------------------------------------------------------
 def create_award(proposal, shares, user, run=None):
     """The award for an approved proposal funded by `shares` ({fund: amount}), with the
-    default tranches, its reports and the proposal's budget. Inside the caller's transaction;
-    funds are locked in key order before anything is committed."""
+    default tranches and the proposal's budget; `signals.award_created` lets the apps above
+    add theirs (its reports). Inside the caller's transaction; funds are locked in key order
+    before anything is committed."""
 
     ledger._require_atomic()
     funds = ledger.lock_funds([fund.pk for fund in shares])
@@ -76,15 +87,11 @@ def create_award(proposal, shares, user, run=None):
         AwardBudgetLine(award=award, category=line.category, item=line.item, quantity=line.quantity,
                         unit=line.unit, unit_price=line.unit_price, position=line.position)
         for line in proposal.budget_lines.all()])
-    middle = award.starts_on + (award.ends_on - award.starts_on) / 2
-    Report.objects.bulk_create([
-        Report(award=award, kind=Report.Kind.MIDTERM, due_on=middle),
-        Report(award=award, kind=Report.Kind.FINAL, due_on=award.ends_on + timedelta(days=FINAL_REPORT_DAYS)),
-    ])
+    signals.award_created.send(sender=Award, award=award, user=user)
     log(award, "seedbed.award.created", user=user, data={
         "amount": str(total), "run": run.pk if run else None,
         "funds": {funds[fund.pk].name_zh: str(amount) for fund, amount in shares.items()}})
-    _tell_holders(award, "award_created")
+    tell_holders(award, "award_created")
     award.refresh_from_db()
     return award
 
@@ -129,7 +136,7 @@ def sign(award, user, signed_copy):
     award.signed_at = timezone.now()
     award.save(update_fields=["status", "signed_copy", "signed_at", "updated_at"])
     log(award, "seedbed.award.signed", user=user, data={"file": award.signed_copy.name})
-    _tell_holders(award, "award_signed")
+    tell_holders(award, "award_signed")
     return award
 
 
@@ -139,10 +146,8 @@ def condition_problem(tranche):
     award = tranche.award
     if award.status != Award.Status.ACTIVE:
         return _("The award is not active: the agreement must be signed first.")
-    kind = {Tranche.Condition.MIDTERM_REPORT: Report.Kind.MIDTERM,
-            Tranche.Condition.FINAL_REPORT: Report.Kind.FINAL}.get(tranche.condition)
-    if kind and not award.reports.filter(kind=kind, status=Report.Status.APPROVED).exists():
-        return _("Waiting for the %(report)s to be approved.") % {"report": Report.Kind(kind).label.lower()}
+    if tranche.condition in WAITING_FOR and not award.met_conditions.filter(condition=tranche.condition).exists():
+        return str(WAITING_FOR[tranche.condition])
     earlier = award.tranches.filter(number__lt=tranche.number, status=Tranche.Status.PLANNED).exclude(amount=0)
     if earlier.exists():
         return _("Tranche %(number)s has to be paid first.") % {"number": earlier.first().number}
@@ -174,16 +179,32 @@ def pay_tranche(tranche, user, paid_on, reference):
         "tranche": tranche.number, "amount": str(tranche.amount), "paid_on": str(paid_on),
         "reference": tranche.payment_reference,
         "parts": {str(key or "donations"): str(value) for key, value in parts.items()}})
-    _tell_holders(award, "tranche_paid", {"tranche": tranche})
+    tell_holders(award, "tranche_paid", {"tranche": tranche})
     _complete_if_done(award, user)
     return tranche
+
+
+@transaction.atomic
+def meet_condition(award, condition, user):
+    """Record that a report `condition` of the award now holds (grants.impact calls this when
+    staff approve the mid-term or final report, in the same transaction): the tranches waiting
+    for it may be paid, and an award with nothing left to pay completes once its final report
+    is approved. The approval's audit entry is the report's own ("seedbed.award.report_approved");
+    completing writes "seedbed.award.completed". Repeating it changes nothing."""
+
+    if condition not in WAITING_FOR:
+        raise ValueError(f"{condition!r} is not met by a report")
+    award = ledger.lock_award(award)
+    MetCondition.objects.get_or_create(award=award, condition=condition,
+                                       defaults={"met_at": timezone.now(), "met_by": user})
+    return _complete_if_done(award, user)
 
 
 def _complete_if_done(award, user):
     award = ledger.lock_award(award)
     if (award.status == Award.Status.ACTIVE
             and not award.tranches.filter(status=Tranche.Status.PLANNED).exists()
-            and award.reports.filter(kind=Report.Kind.FINAL, status=Report.Status.APPROVED).exists()):
+            and award.met_conditions.filter(condition=Tranche.Condition.FINAL_REPORT).exists()):
         award.complete()
         award.save(update_fields=["status", "updated_at"])
         log(award, "seedbed.award.completed", user=user)
@@ -198,13 +219,15 @@ def terminate(award, user, reason):
     award = ledger.lock_award(award)
     _step(award, "terminate")
     pool = Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True).order_by("-year", "pk").first()
-    ledger.close(award, user, pool)
+    released = ledger.close(award, user, pool)
+    if released:
+        signals.matches_released.send(sender=Award, award=award, user=user, released=released)
     award.refresh_from_db()
     award.status = Award.Status.TERMINATED
     award.closing_note = reason.strip()
     award.save(update_fields=["status", "closing_note", "updated_at"])
     log(award, "seedbed.award.terminated", user=user, data={"reason": reason.strip()})
-    _tell_holders(award, "award_terminated", {"reason": reason.strip()})
+    tell_holders(award, "award_terminated", {"reason": reason.strip()})
     return award
 
 
@@ -245,15 +268,22 @@ def _lines_total(lines):
                 for l in lines), ZERO)
 
 
+def why_no_variation(award):
+    """Why the holder cannot ask for a variation now (a sentence), or None."""
+    if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
+        return _("The budget of a finished award cannot change.")
+    if award.variations.filter(status=BudgetVariation.Status.REQUESTED).exists():
+        return _("A variation is already waiting for staff: wait for their decision.")
+    return None
+
+
 @transaction.atomic
 def request_variation(award, user, lines, reason, amount_change=ZERO):
     if organisations_permissions.membership(user, award.proposal.organisation) is None:
         raise ValidationError(_("Only the award holder's members can ask for a variation."))
     award = ledger.lock_award(award)
-    if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
-        raise ValidationError(_("The budget of a finished award cannot change."))
-    if award.variations.filter(status=BudgetVariation.Status.REQUESTED).exists():
-        raise ValidationError(_("A variation is already waiting for staff: wait for their decision."))
+    if refusal := why_no_variation(award):
+        raise ValidationError(refusal)
     errors = {}
     amount_change = Decimal(amount_change or 0)
     if not reason.strip():
@@ -307,7 +337,7 @@ def decide_variation(variation, user, approve, note="", fund=None):
     log(variation.award, f"seedbed.award.variation_{variation.status}", user=user, data={
         "variation": variation.pk, "amount_change": str(variation.amount_change), "note": note.strip(),
         "fund": variation.fund.name_zh if variation.fund else None})
-    _tell_holders(variation.award, "variation_decided", {"variation": variation})
+    tell_holders(variation.award, "variation_decided", {"variation": variation})
     return variation
 
 
@@ -368,71 +398,10 @@ def _apply_variation(variation, user, fund):
         for number, l in enumerate(variation.lines)])
 
 
-# -- reports -------------------------------------------------------------------------------
-@transaction.atomic
-def save_report(report, user, narrative, results, submit=False):
-    """The holder writes the report (results: {indicator pk: (actual, note)}) and may submit
-    it; a draft keeps anything, submitting needs the narrative and every result."""
-    report = Report.objects.select_for_update().select_related("award__proposal").get(pk=report.pk)
-    if organisations_permissions.membership(user, report.award.proposal.organisation) is None:
-        raise ValidationError(_("Only the award holder's members can write its reports."))
-    if not report.is_editable:
-        raise ValidationError(_("This report has been submitted and can no longer be changed."))
-    if report.award.status not in (Award.Status.ACTIVE,):
-        raise ValidationError(_("Reports are written once the agreement is signed."))
-    indicators = list(report.award.proposal.indicators.all())
-    results = {pk: (actual, (note or "").strip()) for pk, (actual, note) in results.items()}
-    errors = {}
-    if any(actual is not None and actual < 0 for actual, _note in results.values()):
-        errors["results"] = _("A result cannot be negative.")
-    elif submit:
-        if not narrative.strip():
-            errors["narrative"] = _("Say what was done.")
-        missing = [indicator.label for indicator in indicators if results.get(indicator.pk, (None, ""))[0] is None]
-        if missing:
-            errors["results"] = _("Give the result for: %(names)s.") % {"names": "、".join(missing)}
-    if errors:
-        raise ValidationError(errors)
-    report.narrative = narrative.strip()
-    report.save(update_fields=["narrative"])
-    for indicator in indicators:
-        actual, note = results.get(indicator.pk, (None, ""))
-        IndicatorResult.objects.update_or_create(report=report, indicator=indicator,
-                                                 defaults={"actual": actual, "note": note})
-    if submit:
-        report.submit(user, timezone.now())
-        report.save(update_fields=["status", "submitted_by", "submitted_at"])
-        log(report.award, "seedbed.award.report_submitted", user=user, data={"report": report.kind})
-        url = mail.absolute_url(reverse("impact:report", args=[report.award_id, report.pk]))
-        for person in people.staff_members():
-            mail.send_to_user("report_submitted", person, {"report": report, "url": url})
-    return report
-
-
-@transaction.atomic
-def decide_report(report, user, approve, note=""):
-    _require_staff(user)
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != Report.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be approved or returned."))
-    if not approve and not note.strip():
-        raise ValidationError({"note": _("Tell the holder what to change.")})
-    if approve:
-        report.approve(user, timezone.now())
-    else:
-        report.return_for_changes(user, timezone.now())
-    report.staff_note = note.strip()
-    report.save(update_fields=["status", "decided_by", "decided_at", "staff_note"])
-    log(report.award, f"seedbed.award.report_{'approved' if approve else 'returned'}", user=user,
-        data={"report": report.kind, "note": note.strip()})
-    _tell_holders(report.award, "report_decided", {"report": report})
-    if approve:
-        _complete_if_done(report.award, user)
-    return report
-
-
 # -- telling the holder --------------------------------------------------------------------
-def _tell_holders(award, template, context=None):
+def tell_holders(award, template, context=None):
+    """Email the award holder's administrators (`template`: one of templates/emails/), with a
+    link to the award."""
     organisation = award.proposal.organisation
     url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]))
     for membership in organisation.memberships.filter(role=Membership.Role.ADMIN).select_related("user"):

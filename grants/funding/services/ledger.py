@@ -197,7 +197,7 @@ def receive_donation(donation, user=None):
     _require_atomic()
     amount = donation.amount
     if donation.fund_id:
-        _change(_locked(Fund, pk=donation.fund_id), budget=amount)
+        _change(_locked(Fund, pk=donation.fund_id), budget=amount, donations_received=amount)
         log(donation.fund, "seedbed.fund.donation_received", user=user,
             data={"donation": str(donation.public_id), "amount": str(amount)})
         return ZERO
@@ -235,7 +235,7 @@ def refund_donation(donation, refunded_total, user=None):
     if donation.fund_id:
         fund = lock_funds([donation.fund_id])[donation.fund_id]
         cut = min(delta, fund.remaining)
-        _change(fund, budget=-cut, shortfall=delta - cut)
+        _change(fund, budget=-cut, shortfall=delta - cut, donations_received=-delta)
         log(fund, "seedbed.fund.donation_refunded", user=user,
             data={"donation": str(donation.public_id), "amount": str(delta), "not_covered": str(delta - cut)})
     else:
@@ -263,13 +263,15 @@ def refund_donation(donation, refunded_total, user=None):
 
 
 def close(award, user, pool=None):
-    """An award ends early: every unpaid commitment goes back to its fund (matches first, and
-    the donations that earned them lose them), unpaid tranches are cancelled, and donations
-    not yet paid out go to the public-donation pool."""
+    """An award ends early: every unpaid commitment goes back to its fund (matches first),
+    unpaid tranches are cancelled, and donations not yet paid out go to the public-donation
+    pool. Returns the matches given back, {fund pk: amount}: which of the award's donations
+    lose them is grants.donations' to record (awards.terminate tells it)."""
     _require_atomic()
     lines = list(AwardFunding.objects.filter(award=award))
     funds = lock_funds([line.fund_id for line in lines] + ([pool.pk] if pool else []))
     award = lock_award(award)
+    matches_released = {}
     for line in lines:
         for kind, column in (("match", "matched"), ("grant", "granted")):
             line.refresh_from_db()
@@ -277,8 +279,8 @@ def close(award, user, pool=None):
             if left <= 0:
                 continue
             released = release(award, funds[line.fund_id], left, user, kind=kind, note=_("award ended"))
-            if kind == "match":
-                _withdraw_matches(award, line.fund_id, released)
+            if kind == "match" and released > 0:
+                matches_released[line.fund_id] = released
     award.refresh_from_db()
     held = award.donations_applied - award.donations_paid
     if held > 0:
@@ -291,21 +293,7 @@ def close(award, user, pool=None):
     for tranche in open_tranches(award):
         tranche.cancel()
         tranche.save(update_fields=["status"])
-    return award
-
-
-def _withdraw_matches(award, fund_id, amount):
-    """Record on the donations (newest first) that `amount` of the matches they earned from
-    the fund was taken back."""
-    from grants.donations.models import Donation
-
-    for donation in Donation.objects.select_for_update().filter(award=award, match_fund_id=fund_id).order_by("-pk"):
-        if amount <= 0:
-            break
-        part = min(amount, donation.matched - donation.match_withdrawn)
-        if part > 0:
-            _change(donation, match_withdrawn=part)
-            amount -= part
+    return matches_released
 
 
 def check_award(award):

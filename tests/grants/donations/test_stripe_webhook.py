@@ -304,6 +304,38 @@ def test_a_pool_donation_refund_takes_it_back_out_of_the_pool(fake_stripe, clien
     assert (pool.budget, donation.status) == (0, Donation.Status.REFUNDED)
 
 
+def test_the_funds_list_shows_what_the_pool_received_less_refunds(fake_stripe, client, pool, staff):
+    kept, returned = start(pool=pool, amount=Decimal("500.00")), start(pool=pool, amount=Decimal("300.00"))
+    for donation in (kept, returned):
+        pay(client, fake_stripe, donation)
+    returned.refresh_from_db()
+    gateway.refund(returned.payment_intent_id, Decimal("100.00"), "part-of-it")
+    post_webhook(client, WEBHOOK, refunded(fake_stripe, returned))
+    pool.refresh_from_db()
+    counted = Donation.objects.filter(fund=pool, status__in=[Donation.Status.PAID, Donation.Status.REFUNDED])
+    assert pool.donations_received == sum(d.amount - d.refunded for d in counted) == Decimal("700.00")
+    client.force_login(staff)
+    export = b"".join(client.get(reverse("funding:fund_export", args=["csv"])).streaming_content).decode("utf-8-sig")
+    row = next(line.split(",") for line in export.splitlines() if line.startswith(pool.name_zh))
+    assert row[7] == "700.00"
+
+
+def test_ending_an_award_records_that_its_donations_lost_their_match(
+        fake_stripe, client, award, matching_fund, staff):
+    from grants.funding.services import awards
+
+    first, second = start(award, amount=Decimal("60.00")), start(award, amount=Decimal("60.00"))
+    for donation in (first, second):
+        pay(client, fake_stripe, donation)
+    awards.terminate(award, staff, "项目终止")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    matching_fund.refresh_from_db()
+    assert (first.matched, second.matched) == (Decimal("60.00"), Decimal("40.00"))  # the cap is ¥100
+    assert (first.match_withdrawn, second.match_withdrawn) == (Decimal("60.00"), Decimal("40.00"))
+    assert matching_fund.matched == 0 and ledger.check_fund(matching_fund) == []
+
+
 def test_a_refund_that_arrives_before_its_payment_is_retried_later(fake_stripe, client, award):
     donation = start(award)
     session = fake_stripe.complete(donation.checkout_session_id)  # paid, but the event is late

@@ -4,10 +4,12 @@ by tests/test_permission_matrix.py).
 URLs name the objects of its `world` fixture: {award} (the applicant organisation's award,
 signed, funded by {fund}, which `funder` manages) and {run} (a matching run). Lists answer
 every signed-in person with what they may see; a record answers its readers and gives
-anyone else a 404; the matching is staff's, read by supervisors.
+anyone else a 404; the matching is staff's, read by supervisors. Only the holder asks for a
+budget variation (readers who may not are refused, everyone else learns nothing).
 """
 
 from tests.matrix import (
+    FORBIDDEN,
     NOT_FOUND,
     OK,
     POST_ONLY,
@@ -34,6 +36,11 @@ MATRIX = {
     "<lang>/awards/<int:pk>/schedule/": ("/en/awards/{award}/schedule/", POST_ONLY),
     "<lang>/awards/<int:pk>/pay/": ("/en/awards/{award}/pay/", POST_ONLY),
     "<lang>/awards/<int:pk>/terminate/": ("/en/awards/{award}/terminate/", POST_ONLY),
+    "<lang>/awards/<int:pk>/variations/new/": (
+        "/en/awards/{award}/variations/new/",
+        {**award_readers(FORBIDDEN), "applicant": OK}),
+    "<lang>/awards/<int:pk>/variations/<int:variation_pk>/decide/": (
+        "/en/awards/{award}/variations/999/decide/", POST_ONLY),
     "<lang>/funds/": ("/en/funds/", FUND_READERS),
     "<lang>/funds/export.<str:format>": ("/en/funds/export.xlsx", FUND_READERS),
     "<lang>/funds/<int:pk>/": ("/en/funds/{fund}/", {**FUND_READERS, **dict.fromkeys(

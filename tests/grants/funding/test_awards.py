@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from grants.funding.agreement import agreement_context, capitals
 from grants.funding.models import Award, Disbursement, Fund, Tranche
 from grants.funding.services import awards, ledger
+from grants.impact import services as report_service
 from grants.impact.models import Report
 from tests.factories import FundFactory, approved, make_award, make_proposal
 from tests.grants.proposals.test_proposal_files import poppler
@@ -52,8 +53,8 @@ def active(award, staff):
 def approve(award, kind, applicant, staff):
     report = award.reports.get(kind=kind)
     results = {indicator.pk: (D("10"), "") for indicator in award.proposal.indicators.all()}
-    awards.save_report(report, applicant, "开展活动。", results, submit=True)
-    awards.decide_report(report, staff, approve=True)
+    report_service.save_report(report, applicant, "开展活动。", results, submit=True)
+    report_service.decide_report(report, staff, approve=True)
 
 
 # -- creation ------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def test_an_award_copies_the_budget_and_schedules_the_reports(award):
         (l.item, l.subtotal) for l in proposal.budget_lines.all()]
     midterm, final = award.reports.get(kind=Report.Kind.MIDTERM), award.reports.get(kind=Report.Kind.FINAL)
     assert award.starts_on < midterm.due_on < award.ends_on < final.due_on
-    assert final.due_on == award.ends_on + timedelta(days=awards.FINAL_REPORT_DAYS)
+    assert final.due_on == award.ends_on + timedelta(days=report_service.FINAL_REPORT_DAYS)
 
 
 def test_an_award_is_refused_when_a_fund_lacks_the_money(call, organisation, applicant, staff):

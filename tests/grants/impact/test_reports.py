@@ -74,7 +74,8 @@ def complete_results(indicators):
 
 
 def submitted_report(report, user, indicators):
-    return awards.save_report(report, user, "开展结对帮扶25场。", complete_results(indicators), submit=True)
+    return report_service.save_report(report, user, "开展结对帮扶25场。", complete_results(indicators),
+                                      submit=True)
 
 
 def url(report, suffix=""):
@@ -91,8 +92,8 @@ def pay(tranche, staff):
 
 # -- writing a report ----------------------------------------------------------------------
 def test_a_draft_keeps_anything_even_half_written(midterm, applicant, indicators):
-    report = awards.save_report(midterm, applicant, "  写了一半  ",
-                                {indicators[0].pk: (Decimal("300"), "  进行中 ")})
+    report = report_service.save_report(midterm, applicant, "  写了一半  ",
+                                        {indicators[0].pk: (Decimal("300"), "  进行中 ")})
     assert report.status == Report.Status.DUE
     assert report.narrative == "写了一半"
     results = {result.indicator_id: (result.actual, result.note) for result in report.results.all()}
@@ -100,12 +101,12 @@ def test_a_draft_keeps_anything_even_half_written(midterm, applicant, indicators
 
 
 def test_an_empty_draft_is_saved_too(midterm, applicant):
-    assert awards.save_report(midterm, applicant, "", {}).status == Report.Status.DUE
+    assert report_service.save_report(midterm, applicant, "", {}).status == Report.Status.DUE
 
 
 def test_submitting_needs_the_narrative_and_every_result(midterm, applicant, indicators):
     with pytest.raises(ValidationError) as refused:
-        awards.save_report(midterm, applicant, " ", {indicators[0].pk: (Decimal("800"), "")}, submit=True)
+        report_service.save_report(midterm, applicant, " ", {indicators[0].pk: (Decimal("800"), "")}, submit=True)
     assert set(refused.value.message_dict) == {"narrative", "results"}
     assert indicators[1].label in refused.value.message_dict["results"][0]
     midterm.refresh_from_db()
@@ -114,7 +115,7 @@ def test_submitting_needs_the_narrative_and_every_result(midterm, applicant, ind
 
 def test_a_negative_result_is_refused(midterm, applicant, indicators):
     with pytest.raises(ValidationError) as refused:
-        awards.save_report(midterm, applicant, "", {indicators[0].pk: (Decimal("-1"), "")})
+        report_service.save_report(midterm, applicant, "", {indicators[0].pk: (Decimal("-1"), "")})
     assert "results" in refused.value.message_dict
 
 
@@ -132,19 +133,19 @@ def test_submitting_a_complete_report_tells_staff(midterm, applicant, staff, ind
 def test_a_submitted_report_can_no_longer_be_changed(midterm, applicant, indicators):
     submitted_report(midterm, applicant, indicators)
     with pytest.raises(ValidationError, match="can no longer be changed"):
-        awards.save_report(midterm, applicant, "改一下", {})
+        report_service.save_report(midterm, applicant, "改一下", {})
 
 
 @pytest.mark.parametrize("who", ["other_applicant", "staff", "supervisor", "funder"])
 def test_only_the_holders_members_write_reports(midterm, request, who):
     with pytest.raises(ValidationError, match="Only the award holder"):
-        awards.save_report(midterm, request.getfixturevalue(who), "我来写", {})
+        report_service.save_report(midterm, request.getfixturevalue(who), "我来写", {})
 
 
 def test_reports_are_written_once_the_agreement_is_signed(contracting, applicant):
     report = contracting.reports.get(kind=Report.Kind.MIDTERM)
     with pytest.raises(ValidationError, match="once the agreement is signed"):
-        awards.save_report(report, applicant, "太早了", {})
+        report_service.save_report(report, applicant, "太早了", {})
 
 
 # -- staff decide ------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ def test_staff_approve_a_report_and_the_holder_is_emailed(midterm, applicant, st
                                                         django_capture_on_commit_callbacks):
     submitted_report(midterm, applicant, indicators)
     with django_capture_on_commit_callbacks(execute=True):
-        report = awards.decide_report(midterm, staff, approve=True)
+        report = report_service.decide_report(midterm, staff, approve=True)
     assert (report.status, report.decided_by) == (Report.Status.APPROVED, staff)
     assert [message.to for message in mailoutbox] == [[applicant.email]]
     assert "seedbed.award.report_approved" in actions(report.award)
@@ -161,7 +162,7 @@ def test_staff_approve_a_report_and_the_holder_is_emailed(midterm, applicant, st
 def test_returning_a_report_needs_a_note(midterm, applicant, staff, indicators):
     submitted_report(midterm, applicant, indicators)
     with pytest.raises(ValidationError) as refused:
-        awards.decide_report(midterm, staff, approve=False, note="  ")
+        report_service.decide_report(midterm, staff, approve=False, note="  ")
     assert "note" in refused.value.message_dict
     midterm.refresh_from_db()
     assert midterm.status == Report.Status.SUBMITTED
@@ -171,7 +172,7 @@ def test_a_returned_report_is_written_again_and_resubmitted(midterm, applicant, 
                                                            django_capture_on_commit_callbacks):
     submitted_report(midterm, applicant, indicators)
     with django_capture_on_commit_callbacks(execute=True):
-        report = awards.decide_report(midterm, staff, approve=False, note="请补充活动照片。")
+        report = report_service.decide_report(midterm, staff, approve=False, note="请补充活动照片。")
     assert (report.status, report.staff_note) == (Report.Status.RETURNED, "请补充活动照片。")
     assert mailoutbox[-1].to == [applicant.email] and "请补充活动照片。" in mailoutbox[-1].body
     assert "seedbed.award.report_returned" in actions(report.award)
@@ -183,12 +184,12 @@ def test_a_returned_report_is_written_again_and_resubmitted(midterm, applicant, 
 def test_only_staff_decide_reports(midterm, applicant, indicators, request, who):
     submitted_report(midterm, applicant, indicators)
     with pytest.raises(ValidationError, match="Only staff"):
-        awards.decide_report(midterm, request.getfixturevalue(who), approve=True)
+        report_service.decide_report(midterm, request.getfixturevalue(who), approve=True)
 
 
 def test_only_a_submitted_report_can_be_decided(midterm, staff):
     with pytest.raises(ValidationError, match="Only a submitted report"):
-        awards.decide_report(midterm, staff, approve=True)
+        report_service.decide_report(midterm, staff, approve=True)
 
 
 def test_approving_the_midterm_report_unlocks_its_tranche(award, midterm, applicant, staff, fund, indicators):
@@ -198,7 +199,7 @@ def test_approving_the_midterm_report_unlocks_its_tranche(award, midterm, applic
     with pytest.raises(ValidationError, match="mid-term report"):
         pay(second, staff)
     submitted_report(midterm, applicant, indicators)
-    awards.decide_report(midterm, staff, approve=True)
+    report_service.decide_report(midterm, staff, approve=True)
     assert awards.condition_problem(second) is None
     assert pay(second, staff).status == Tranche.Status.PAID
     award.refresh_from_db()
@@ -210,16 +211,28 @@ def test_the_award_completes_when_its_final_report_is_approved_and_the_last_tran
         award, midterm, applicant, staff, fund, indicators):
     first, second, last = award.tranches.order_by("number")
     pay(first, staff)
-    awards.decide_report(submitted_report(midterm, applicant, indicators), staff, approve=True)
+    report_service.decide_report(submitted_report(midterm, applicant, indicators), staff, approve=True)
     pay(second, staff)
     final = award.reports.get(kind=Report.Kind.FINAL)
-    awards.decide_report(submitted_report(final, applicant, indicators), staff, approve=True)
+    report_service.decide_report(submitted_report(final, applicant, indicators), staff, approve=True)
     award.refresh_from_db()
     assert award.status == "active"  # the last tranche is still to pay
     pay(last, staff)
     award.refresh_from_db()
     assert (award.status, award.paid) == ("completed", Decimal("90000.00"))
     assert ledger.check_award(award) == [] and ledger.check_fund(fund) == []
+
+
+def test_an_award_paid_in_full_completes_when_its_final_report_is_approved(contracting, applicant, staff):
+    awards.set_schedule(contracting, [(Decimal("100"), Tranche.Condition.SIGNING)], staff)
+    award = awards.sign(contracting, staff, signed_copy())
+    pay(award.tranches.get(), staff)
+    final = award.reports.get(kind=Report.Kind.FINAL)
+    indicators = list(award.proposal.indicators.order_by("position", "pk"))
+    report_service.decide_report(submitted_report(final, applicant, indicators), staff, approve=True)
+    award.refresh_from_db()
+    assert award.status == "completed"
+    assert actions(award)[-2:] == ["seedbed.award.report_approved", "seedbed.award.completed"]
 
 
 # -- evidence ----------------------------------------------------------------------------------
@@ -469,7 +482,7 @@ def test_the_award_page_lists_its_reports(client, request, award, midterm, who):
 
 def test_a_report_decided_meanwhile_says_so(client, staff, midterm, applicant, indicators):
     submitted_report(midterm, applicant, indicators)
-    awards.decide_report(midterm, staff, approve=True)
+    report_service.decide_report(midterm, staff, approve=True)
     client.force_login(staff)
     response = client.post(url(midterm, "decide/"), {"decision": "return", "note": "晚了"}, follow=True)
     assert "Only a submitted report can be approved or returned." in response.content.decode()
