@@ -23,7 +23,14 @@ from wagtail.log_actions import log
 from core import mail
 from core.money import yuan
 from grants.funding import rules, signals
-from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, MetCondition, Tranche
+from grants.funding.models import (
+    Award,
+    AwardBudgetLine,
+    BudgetVariation,
+    Fund,
+    MetCondition,
+    Tranche,
+)
 from grants.funding.services import ledger
 from grants.proposals.models import BudgetLine, Proposal
 from incubator.accounts import permissions as people
