@@ -45,7 +45,7 @@ from django.utils import timezone, translation
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry
 
-from core.money import yuan
+from core.money import round_money, yuan
 from demo.people import DEMO_PASSWORD
 from demo.proposals import (
     GOVERNANCE_QUESTIONS,
@@ -83,7 +83,6 @@ from incubator.places.models import Community, Street
 FUNDER_EMAIL = "funder@seedbed.test"
 LINKAGE = "five-forces-community-services"
 PAST_SLUG = "community-governance-innovation-{year}"
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 # start_run queues the computation after commit; the demo computes it inline instead, and the
 # queued task then finds the run computed and does nothing (no row is left in a task queue).
@@ -1330,7 +1329,7 @@ def variation_lines(award, change):
     price = Decimal(activity["unit_price"])
     fewer = max(2, int(Decimal(activity["quantity"])) // 5)
     activity["quantity"] = str(Decimal(activity["quantity"]) - fewer)
-    amount = (price * fewer).quantize(CENT)
+    amount = round_money(price * fewer)
     if change == "decrease":
         reason = (f"部分活动改由社区和驻区单位无偿提供场地和物资，{fewer}{activity['unit']}“{activity['item']}”"
                   f"不再需要资助，申请核减相应活动费 {amount} 元并退回资助资金，其余预算不变。")

@@ -53,7 +53,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 
 from django.http import HttpResponse
@@ -61,6 +61,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from core.money import round_money
 
 YUAN = "yuan"
 COUNT = "count"
@@ -95,7 +97,6 @@ SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # Characters XML 1.0 does not allow: a pasted label containing one would break the SVG.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WAN = Decimal(10000)
-CENTS = Decimal("0.01")
 
 
 @dataclass
@@ -170,14 +171,10 @@ def _check_value(value):
 
 # --- Numbers as text ------------------------------------------------------------------------
 
-def _grouped(amount, places):
-    """Decimal → "1,250,000.50", exactly, rounded half up to `places` decimals."""
+def _grouped(amount):
+    """Decimal → "1,250,000.50", exactly, to the fen (rounded as all money is)."""
 
-    return format(Decimal(amount).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP), ",f")
-
-
-def _is_whole(amount):
-    return Decimal(amount) == Decimal(amount).to_integral_value()
+    return format(round_money(amount), ",f")
 
 
 def _chinese():
@@ -192,20 +189,21 @@ def value_label(value, unit):
     amount = Decimal(value)
     if _chinese():
         if amount >= WAN:
-            wan = _grouped(amount.scaleb(-4), 2)
+            # The number of 万 to two places, rounded by the money rule: 123,456 → 12.35万.
+            wan = _grouped(amount.scaleb(-4))
             return wan.rstrip("0").rstrip(".") + "万元"
-        return _grouped(amount, 0 if _is_whole(amount) else 2) + "元"
-    return "¥" + _grouped(amount, 0 if _is_whole(amount) else 2)
+        return _grouped(amount).removesuffix(".00") + "元"
+    return "¥" + _grouped(amount).removesuffix(".00")
 
 
 def exact_text(value, unit):
     """The table's text: the exact number, grouped (money in yuan with two decimals)."""
-    return _grouped(value, 2) if unit == YUAN else format(value, ",")
+    return _grouped(value) if unit == YUAN else format(value, ",")
 
 
 def plain_text(value, unit):
     """The CSV's text: the exact number as a spreadsheet reads it, without grouping."""
-    return f"{Decimal(value).quantize(CENTS, ROUND_HALF_UP):f}" if unit == YUAN else str(value)
+    return f"{round_money(value):f}" if unit == YUAN else str(value)
 
 
 # --- The table ------------------------------------------------------------------------------

@@ -14,14 +14,14 @@ import cn2an
 from django.conf import settings
 from django.utils import translation
 
-from core.money import yuan
+from core.money import round_money, yuan
 from core.pdf import render_pdf
 
 
 def capitals(amount):
     """¥150,000.00 → 人民币壹拾伍万元整 (the form used whatever the reader's language)."""
 
-    amount = Decimal(amount).quantize(Decimal("0.01"))
+    amount = round_money(amount)
     if amount == 0:
         return "人民币零元整"
     written = cn2an.an2cn(f"{amount:f}", "rmb")

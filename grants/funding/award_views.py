@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from core import exports
+from core.money import round_money
 from grants.calls.models import CallPage
 from grants.donations.models import Donation
 from grants.funding import permissions
@@ -42,7 +43,6 @@ from grants.funding.services.ledger import check_award, check_fund
 
 PAGE_SIZE = 50
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 
 
 def _apply(request, action, success, back):
@@ -273,7 +273,7 @@ def fund_export(request, format):
     if not permissions.can_list_funds(request.user):
         raise PermissionDenied
     kinds = dict(Fund.Kind.choices)
-    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.pool_donations.quantize(CENT),
+    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, round_money(f.pool_donations),
              f.matched, f.remaining, f.shortfall] for f in _funds(request))
     return _export(format, FUND_HEADER, rows, "funds", _("Funds"), widths=(36, 24, 6, 24))
 

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from core.money import money_field
+from core.money import money_field, round_money
 from core.storage import private_storage
 from grants.calls.models import CallPage, Theme
 from grants.proposals.models import Proposal
@@ -494,9 +494,7 @@ class AwardBudgetLine(models.Model):
 
     @property
     def subtotal(self):
-        from core.money import CENT
-
-        return (self.quantity * self.unit_price).quantize(CENT)
+        return round_money(self.quantity * self.unit_price)
 
     def get_category_display(self):
         from grants.proposals.models import BudgetLine
@@ -545,6 +543,4 @@ class BudgetVariation(models.Model):
 
     @property
     def lines_total(self):
-        from core.money import CENT
-
-        return sum((Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(CENT) for line in self.lines)
+        return sum(round_money(Decimal(line["quantity"]) * Decimal(line["unit_price"])) for line in self.lines)

@@ -1,19 +1,18 @@
 """Forms of the report and budget-variation pages. They check that entries are well-formed;
 the rules (what submitting needs, what the budget must add up to) are the services'."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.money import yuan
+from core.money import CENT, round_money, yuan
 from core.uploads import SCAN_TYPES, check_upload
 from grants.funding.models import Fund
 from grants.impact.models import Report
 from grants.proposals.models import BudgetLine
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
@@ -142,8 +141,7 @@ def posted_lines(formset):
 
 
 def lines_total(lines):
-    return sum(((Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(CENT, rounding=ROUND_HALF_UP)
-                for line in lines), ZERO)
+    return sum((round_money(Decimal(line["quantity"]) * Decimal(line["unit_price"])) for line in lines), ZERO)
 
 
 class VariationForm(forms.Form):

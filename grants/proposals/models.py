@@ -1,6 +1,6 @@
 """Proposals: answers, budget, indicators, attachments and the snapshots taken at each submission."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from core.models import PrivateFile
-from core.money import CENT, money_field
+from core.money import money_field, round_money
 from core.storage import private_storage
 from grants.calls.models import CallPage, Theme
 from incubator.organisations.models import Organisation
@@ -211,7 +211,7 @@ class BudgetLine(models.Model):
     def subtotal(self):
         if None in (self.quantity, self.unit_price):
             return Decimal("0.00")
-        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+        return round_money(self.quantity * self.unit_price)
 
 
 class Indicator(models.Model):

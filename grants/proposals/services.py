@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
-from core.money import percent, yuan
+from core.money import percent, round_money, yuan
 from core.search import document
 from core.uploads import check_upload
 from grants.proposals.models import Attachment, Proposal, ProposalSnapshot, ReferenceCounter
@@ -126,7 +126,7 @@ def submission_problems(proposal, moment, resubmission=False):
                 "min": yuan(call.min_grant), "max": yuan(call.max_grant)})
         total = requested + cofunding
         if call.cofunding_share and (total == 0 or cofunding * 100 < call.cofunding_share * total):
-            needed = (call.cofunding_share * requested / (100 - call.cofunding_share)).quantize(Decimal("0.01")) \
+            needed = round_money(call.cofunding_share * requested / (100 - call.cofunding_share)) \
                 if call.cofunding_share < 100 else None
             add("cofunding_amount", _(
                 "This call asks organisations to raise at least %(share)s%% of the project's total "

@@ -15,8 +15,9 @@ from django_fsm import TransitionNotAllowed
 from wagtail.log_actions import log
 
 from core import mail
-from core.money import yuan
+from core.money import round_money, yuan
 from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, Tranche
+from grants.funding.matching import share_cap
 from grants.funding.services import ledger
 from grants.impact.models import IndicatorResult, Report
 from grants.proposals.models import BudgetLine, Proposal
@@ -236,12 +237,9 @@ def clean_lines(lines):
 
 
 def _lines_total(lines):
-    # Each line rounded half up to the fen, as the proposal's budget lines are
-    # (BudgetLine.subtotal): the same lines must give the same total.
-    from decimal import ROUND_HALF_UP
-
-    return sum(((Decimal(l["quantity"]) * Decimal(l["unit_price"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                for l in lines), ZERO)
+    # Each line rounded to the fen, as the proposal's budget lines are (BudgetLine.subtotal):
+    # the same lines must give the same total.
+    return sum((round_money(Decimal(l["quantity"]) * Decimal(l["unit_price"])) for l in lines), ZERO)
 
 
 @transaction.atomic
@@ -334,7 +332,7 @@ def _apply_variation(variation, user, fund):
         if fund.max_per_award is not None and already + change > fund.max_per_award:
             raise ValidationError({"fund": _("%(fund)s gives at most %(most)s to one award.") % {
                 "fund": fund.name, "most": yuan(fund.max_per_award)}})
-        if fund.max_share is not None and (already + change) * 100 > fund.max_share * (award.granted + change):
+        if fund.max_share is not None and already + change > share_cap(award.granted + change, fund.max_share):
             raise ValidationError({"fund": _("%(fund)s may cover at most %(share)s%% of an award.") % {
                 "fund": fund.name, "share": fund.max_share}})
         try:
