@@ -70,7 +70,7 @@ from demo.proposals import (
 from demo.review import HE, LI, SUN, ZHOU, R, S, _advance, _audited_at
 from grants.calls.models import CallPage, Theme
 from grants.donations.models import Donation
-from grants.funding.models import Award, BudgetVariation, Fund, MatchingRun, Tranche
+from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, MatchingRun, Tranche
 from grants.funding.services import awards as award_service
 from grants.funding.services import ledger, matching
 from grants.impact.models import Report
@@ -1323,8 +1323,7 @@ def report_content(award, kind, life):
 def variation_lines(award, change):
     """The budget a variation proposes: a fifth of the activity sessions fewer, either given
     back ("decrease") or moved to a new line ("move")."""
-    lines = [{"category": l.category, "item": l.item, "quantity": str(l.quantity), "unit": l.unit,
-              "unit_price": str(l.unit_price)} for l in award.budget_lines.all()]
+    lines = AwardBudgetLine.to_json(award.budget_lines.all())
     activity = next(line for line in lines if line["category"] == C.ACTIVITIES)
     price = Decimal(activity["unit_price"])
     fewer = max(2, int(Decimal(activity["quantity"])) // 5)

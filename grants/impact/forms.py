@@ -7,11 +7,10 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.money import CENT, round_money, yuan
+from core.money import CENT, yuan
 from core.uploads import SCAN_TYPES, check_upload
-from grants.funding.models import Fund
+from grants.funding.models import AwardBudgetLine, Fund
 from grants.impact.models import Report
-from grants.proposals.models import BudgetLine
 
 ZERO = Decimal("0")
 
@@ -99,7 +98,7 @@ class BudgetLineForm(forms.Form):
     """One line of the proposed budget; a row left wholly blank is ignored."""
 
     category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", "---------")] + list(BudgetLine.Category.choices))
+                                 choices=[("", "---------")] + list(AwardBudgetLine.Category.choices))
     item = forms.CharField(label=_("Item"), required=False, max_length=200)
     quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=10, decimal_places=2,
                                   min_value=CENT)
@@ -130,18 +129,13 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=Tr
 
 
 def budget_initial(award):
-    return [{"category": line.category, "item": line.item, "quantity": line.quantity, "unit": line.unit,
-             "unit_price": line.unit_price} for line in award.budget_lines.all()]
+    return AwardBudgetLine.to_json(award.budget_lines.all())
 
 
 def posted_lines(formset):
     """The lines of a valid formset, in order: rows neither blank nor ticked for removal."""
     return [form.line() for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()]
-
-
-def lines_total(lines):
-    return sum((round_money(Decimal(line["quantity"]) * Decimal(line["unit_price"])) for line in lines), ZERO)
 
 
 class VariationForm(forms.Form):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import posted_id
 from grants.funding import permissions
-from grants.funding.models import Award, BudgetVariation
+from grants.funding.models import Award, AwardBudgetLine, BudgetVariation
 from grants.funding.services import awards as service
 from grants.impact import services as report_service
 from grants.impact.forms import (
@@ -29,11 +29,11 @@ from grants.impact.forms import (
     VariationDecisionForm,
     VariationForm,
     budget_initial,
-    lines_total,
     posted_lines,
     refusal_items,
 )
 from grants.impact.models import Report
+from grants.proposals.models import budget_total
 
 ZERO = Decimal("0")
 MORE_ROWS = 3  # rows "Add rows" appends to the proposed budget
@@ -211,7 +211,8 @@ def variation_new(request, pk):
         return _render_variation(request, award, form, formset)
     lines = posted_lines(formset)
     change = form.cleaned_data["amount_change"]
-    typed = {"total": lines_total(lines), "wanted": award.granted + change + award.cofunding, "change": change}
+    typed = {"total": budget_total(AwardBudgetLine.from_json(lines)), "wanted": award.granted + change + award.cofunding,
+             "change": change}
     try:
         service.request_variation(award, request.user, lines, form.cleaned_data["reason"], change)
     except ValidationError as error:

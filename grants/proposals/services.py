@@ -21,7 +21,7 @@ from core import mail
 from core.money import percent, round_money, yuan
 from core.search import document
 from core.uploads import check_upload
-from grants.proposals.models import Attachment, Proposal, ProposalSnapshot, ReferenceCounter
+from grants.proposals.models import Attachment, Proposal, ProposalSnapshot, ReferenceCounter, budget_total
 from incubator.organisations import permissions as people
 
 
@@ -142,11 +142,11 @@ def submission_problems(proposal, moment, resubmission=False):
             add("budget", _("Budget line %(number)s is incomplete: give its category, item, "
                             "quantity, unit and unit price.") % {"number": number})
     if lines and requested is not None:
-        budget_total = sum((line.subtotal for line in lines), Decimal("0"))
-        if budget_total != requested + cofunding:
+        budgeted = budget_total(lines)
+        if budgeted != requested + cofunding:
             add("budget", _("The budget lines add up to %(total)s, but the amount requested plus "
                             "co-funding is %(expected)s: they must be equal.") % {
-                "total": yuan(budget_total), "expected": yuan(requested + cofunding)})
+                "total": yuan(budgeted), "expected": yuan(requested + cofunding)})
 
     indicators = list(proposal.indicators.all())
     if not indicators:
