@@ -6,7 +6,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-
 class PrivateFile(models.Model):
     """What is kept about an uploaded file that only permitted readers may download: the
     file itself lives in private storage (subclasses say where) and is streamed by a view."""

@@ -45,7 +45,7 @@ from django.utils import timezone, translation
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry
 
-from core.money import yuan
+from core.money import round_money, yuan
 from demo.people import DEMO_PASSWORD
 from demo.proposals import (
     GOVERNANCE_QUESTIONS,
@@ -70,7 +70,14 @@ from demo.proposals import (
 from demo.review import HE, LI, SUN, ZHOU, R, S, _advance, _audited_at
 from grants.calls.models import CallPage, Theme
 from grants.donations.models import Donation
-from grants.funding.models import Award, BudgetVariation, Fund, MatchingRun, Tranche
+from grants.funding.models import (
+    Award,
+    AwardBudgetLine,
+    BudgetVariation,
+    Fund,
+    MatchingRun,
+    Tranche,
+)
 from grants.funding.services import awards as award_service
 from grants.funding.services import ledger, matching
 from grants.impact import services as report_service
@@ -84,7 +91,6 @@ from incubator.places.models import Community, Street
 FUNDER_EMAIL = "funder@seedbed.test"
 LINKAGE = "five-forces-community-services"
 PAST_SLUG = "community-governance-innovation-{year}"
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 # start_run queues the computation after commit; the demo computes it inline instead, and the
 # queued task then finds the run computed and does nothing (no row is left in a task queue).
@@ -1325,13 +1331,12 @@ def report_content(award, kind, life):
 def variation_lines(award, change):
     """The budget a variation proposes: a fifth of the activity sessions fewer, either given
     back ("decrease") or moved to a new line ("move")."""
-    lines = [{"category": l.category, "item": l.item, "quantity": str(l.quantity), "unit": l.unit,
-              "unit_price": str(l.unit_price)} for l in award.budget_lines.all()]
+    lines = AwardBudgetLine.to_json(award.budget_lines.all())
     activity = next(line for line in lines if line["category"] == C.ACTIVITIES)
     price = Decimal(activity["unit_price"])
     fewer = max(2, int(Decimal(activity["quantity"])) // 5)
     activity["quantity"] = str(Decimal(activity["quantity"]) - fewer)
-    amount = (price * fewer).quantize(CENT)
+    amount = round_money(price * fewer)
     if change == "decrease":
         reason = (f"部分活动改由社区和驻区单位无偿提供场地和物资，{fewer}{activity['unit']}“{activity['item']}”"
                   f"不再需要资助，申请核减相应活动费 {amount} 元并退回资助资金，其余预算不变。")

@@ -23,7 +23,7 @@ from wagtail.models import Locale, ModelLogEntry
 from cms.bootstrap import ensure_site
 from demo.people import DEMO_PASSWORD
 from grants.calls.models import CallIndexPage, CallPage, Theme
-from grants.proposals.models import BudgetLine, Indicator, Proposal
+from grants.proposals.models import BudgetLine, Indicator, Proposal, budget_total
 from grants.proposals.services import start_proposal, submit_proposal
 from incubator.accounts.models import User
 from incubator.organisations.models import Membership, Organisation
@@ -867,7 +867,7 @@ def _make_proposal(spec, call, organisation, user):
              for position, (category, item, quantity, unit, price) in enumerate(spec["budget"])]
     if lines:
         proposal.cofunding_amount = spec["cofunding"]
-        proposal.requested_amount = sum((line.subtotal for line in lines), Decimal(0)) - spec["cofunding"]
+        proposal.requested_amount = budget_total(lines) - spec["cofunding"]
     proposal.answers = {Q[key]: answer for key, answer in spec["answers"].items()}
     proposal.save()
     BudgetLine.objects.bulk_create(lines)

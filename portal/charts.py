@@ -47,20 +47,20 @@ the include shows no table. All-zero values are not empty: they draw zero-length
 "0", which is the honest picture of "nothing funded yet in these streets".
 """
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 
-from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from core import exports
+from core.money import round_money
 
 YUAN = "yuan"
 COUNT = "count"
@@ -95,7 +95,6 @@ SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # Characters XML 1.0 does not allow: a pasted label containing one would break the SVG.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WAN = Decimal(10000)
-CENTS = Decimal("0.01")
 
 
 @dataclass
@@ -170,14 +169,10 @@ def _check_value(value):
 
 # --- Numbers as text ------------------------------------------------------------------------
 
-def _grouped(amount, places):
-    """Decimal → "1,250,000.50", exactly, rounded half up to `places` decimals."""
+def _grouped(amount):
+    """Decimal → "1,250,000.50", exactly, to the fen (rounded as all money is)."""
 
-    return format(Decimal(amount).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP), ",f")
-
-
-def _is_whole(amount):
-    return Decimal(amount) == Decimal(amount).to_integral_value()
+    return format(round_money(amount), ",f")
 
 
 def _chinese():
@@ -192,20 +187,21 @@ def value_label(value, unit):
     amount = Decimal(value)
     if _chinese():
         if amount >= WAN:
-            wan = _grouped(amount.scaleb(-4), 2)
+            # The number of 万 to two places, rounded by the money rule: 123,456 → 12.35万.
+            wan = _grouped(amount.scaleb(-4))
             return wan.rstrip("0").rstrip(".") + "万元"
-        return _grouped(amount, 0 if _is_whole(amount) else 2) + "元"
-    return "¥" + _grouped(amount, 0 if _is_whole(amount) else 2)
+        return _grouped(amount).removesuffix(".00") + "元"
+    return "¥" + _grouped(amount).removesuffix(".00")
 
 
 def exact_text(value, unit):
     """The table's text: the exact number, grouped (money in yuan with two decimals)."""
-    return _grouped(value, 2) if unit == YUAN else format(value, ",")
+    return _grouped(value) if unit == YUAN else format(value, ",")
 
 
 def plain_text(value, unit):
     """The CSV's text: the exact number as a spreadsheet reads it, without grouping."""
-    return f"{Decimal(value).quantize(CENTS, ROUND_HALF_UP):f}" if unit == YUAN else str(value)
+    return f"{round_money(value):f}" if unit == YUAN else str(value)
 
 
 # --- The table ------------------------------------------------------------------------------
@@ -213,8 +209,7 @@ def plain_text(value, unit):
 @dataclass
 class Cell:
     value: object
-    text: str  # for the table
-    plain: str  # for the CSV
+    text: str
 
 
 @dataclass
@@ -223,49 +218,58 @@ class Row:
     cells: list
 
 
-def headers(chart):
-    """Column headings of the table and the CSV: the category, each series, and a total."""
-    names = [str(s.name) for s in chart.series]
-    if chart.stacked and len(names) > 1:
-        names.append(_("Total"))
-    if chart.unit == YUAN:
-        names = [_("%(series)s (yuan)") % {"series": name} for name in names]
+def _has_total(chart):
+    return chart.stacked and len(chart.series) > 1
+
+
+def export(chart):
+    """The columns of the table and the CSV: the category, each series, and a total when
+    stacked. Money is written to the fen, counts as they are."""
+    kind = exports.MONEY if chart.unit == YUAN else exports.NUMBER
+
+    def heading(name):
+        return _("%(series)s (yuan)") % {"series": name} if chart.unit == YUAN else str(name)
+
     # A context of its own: the plain "Category" is translated as a budget's cost category.
-    return [str(chart.category_heading) or pgettext("chart table", "Category"), *names]
+    columns = [exports.Column("category", str(chart.category_heading) or pgettext("chart table", "Category"))]
+    columns += [exports.Column(f"series-{number}", heading(s.name), kind) for number, s in enumerate(chart.series)]
+    if _has_total(chart):
+        columns.append(exports.Column("total", heading(_("Total")), kind))
+    return exports.Export(columns)
+
+
+def headers(chart):
+    """Column headings of the table and the CSV."""
+    return export(chart).header()
+
+
+def _records(chart):
+    """One dict per category, read by the export's keys."""
+    totals = chart.totals()
+    for index, label in enumerate(chart.categories):
+        record = {f"series-{number}": s.values[index] for number, s in enumerate(chart.series)}
+        yield {"category": str(label), "total": totals[index], **record}
 
 
 def rows(chart):
     """One row per category, in order, with the exact numbers of every series."""
     columns = [s.values for s in chart.series]
-    if chart.stacked and len(columns) > 1:
+    if _has_total(chart):
         columns.append(chart.totals())
-    unit = chart.unit
     return [
-        Row(str(label), [Cell(v, exact_text(v, unit), plain_text(v, unit)) for v in values])
+        Row(str(label), [Cell(v, exact_text(v, chart.unit)) for v in values])
         for label, *values in zip(chart.categories, *columns)
     ]
 
 
 def csv_rows(chart):
     """The table as CSV rows: the header, then one row per category with plain numbers."""
-    body = [[row.label] + [cell.plain for cell in row.cells] for row in rows(chart)]
-    return [headers(chart), *body]
-
-
-def _defused(text):
-    """A label a spreadsheet will not run as a formula (staff and applicants type the names)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return list(export(chart).csv_rows(_records(chart)))
 
 
 def csv_response(chart, filename):
     """An attachment response with the chart's CSV; `filename` is ASCII, without ".csv"."""
-    out = io.StringIO()
-    # The byte order mark tells Excel the file is UTF-8; without it Chinese turns to mojibake.
-    out.write("\ufeff")
-    csv.writer(out).writerows([[_defused(text) for text in row] for row in csv_rows(chart)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return export(chart).csv_response(_records(chart), filename, streaming=False)
 
 
 # --- The drawing ----------------------------------------------------------------------------

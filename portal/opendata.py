@@ -48,6 +48,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, Value, When
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from core.exports import defused
 from grants.calls.models import CallPage, Theme
 from grants.funding.models import Award, AwardFunding, Fund
 from grants.proposals.models import Proposal
@@ -334,12 +335,6 @@ def columns(counts):
     return result
 
 
-def _defused(text):
-    """Text a spreadsheet will not run as a formula (applicants write the titles). The same
-    rule as core.exports, kept here so that the export does not load openpyxl."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _cell(grant, path):
     value = grant
     for step in path:
@@ -350,7 +345,7 @@ def _cell(grant, path):
     if isinstance(value, Decimal):
         return number(value)
     if isinstance(value, str):
-        return _defused(value)  # titles are typed by applicants: never a formula in Excel
+        return defused(value)  # titles are typed by applicants: never a formula in Excel
     return "" if value is None else value
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from grants.donations.models import Donation
 from grants.funding.models import AwardBudgetLine, Tranche
 from grants.impact.models import IndicatorResult, Report
-from grants.proposals.models import BudgetLine
+from grants.proposals.models import budget_total
 from incubator.organisations.models import Organisation
 from portal.public import donations_raised, public_awards
 
@@ -23,11 +23,10 @@ ZERO = Decimal("0")
 def _budget_by_category(award):
     """The budget as category totals: the shape of the spending, without anyone's pay."""
 
-    labels = dict(BudgetLine.Category.choices)
-    totals = {}
+    by_category = {}
     for line in AwardBudgetLine.objects.filter(award=award).only("category", "quantity", "unit_price"):
-        totals[line.category] = totals.get(line.category, ZERO) + line.subtotal
-    return [(labels.get(category, category), amount) for category, amount in totals.items()]
+        by_category.setdefault(line.category, []).append(line)
+    return [(lines[0].get_category_display(), budget_total(lines)) for lines in by_category.values()]
 
 
 def _results(award):

@@ -86,13 +86,13 @@ MATRIX = {
 }
 # Each area of the grants workflow declares its own URLs beside its tests.
 from tests.grants.donations.matrix_donations import MATRIX as DONATIONS  # noqa: E402
-from tests.portal.matrix_figures import MATRIX as FIGURES  # noqa: E402
 from tests.grants.funding.matrix_funding import MATRIX as FUNDING  # noqa: E402
-from tests.portal.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
 from tests.grants.impact.matrix_reports import MATRIX as REPORTS  # noqa: E402
 from tests.grants.review.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
 from tests.grants.review.matrix_staff import MATRIX as STAFF  # noqa: E402
 from tests.grants.review.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
+from tests.portal.matrix_figures import MATRIX as FIGURES  # noqa: E402
+from tests.portal.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
 
 MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING | FIGURES | OPENDATA)
 

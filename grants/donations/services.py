@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
-from core.money import yuan
+from core.money import round_money, yuan
 from grants.donations import stripe_gateway
 from grants.donations.models import Donation, StripeEvent
 from grants.funding import permissions
@@ -38,7 +38,6 @@ from grants.funding.services import ledger
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 #: The smallest and largest single gift online, in yuan (a larger gift: contact the centre).
 MIN_AMOUNT = Decimal("1.00")
 MAX_AMOUNT = Decimal("50000.00")
@@ -85,9 +84,9 @@ def clean_amount(amount):
     if amount > MAX_AMOUNT:
         raise ValidationError(_("The largest donation online is %(max)s. For a larger gift, please contact the "
                                 "centre.") % {"max": yuan(MAX_AMOUNT)}, code="max")
-    if amount != amount.quantize(CENT):
+    if amount != round_money(amount):
         raise ValidationError(_("An amount can have at most two decimal places (fen)."), code="fen")
-    return amount.quantize(CENT)
+    return round_money(amount)
 
 
 def checkout_idempotency_key(donation):
@@ -395,9 +394,9 @@ def request_refund(donation, user, amount=None):
                 raise ValidationError({"amount": _("A refund must be more than ¥0.00.")})
             if amount > left:
                 raise ValidationError({"amount": _("At most %(left)s is left to refund.") % {"left": yuan(left)}})
-            if amount != amount.quantize(CENT):
+            if amount != round_money(amount):
                 raise ValidationError({"amount": _("An amount can have at most two decimal places (fen).")})
-            amount = amount.quantize(CENT)
+            amount = round_money(amount)
             if amount == left:
                 amount = None  # all that is left: let Stripe refund exactly the rest
         key = refund_idempotency_key(donation, amount)

@@ -40,10 +40,11 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.money import round_money
+
 logger = logging.getLogger(__name__)
 
 CURRENCY = "cny"
-_CENT = Decimal("0.01")
 
 #: A test's fake transport (any `stripe.HTTPClient`); None means the real network.
 HTTP_CLIENT: stripe.HTTPClient | None = None
@@ -128,7 +129,7 @@ def to_fen(amount):
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"not an amount of money: {amount}")
     try:
-        cents = amount.quantize(_CENT)
+        cents = round_money(amount)
     except InvalidOperation:
         raise ValueError(f"amount too large: {amount}") from None
     if cents != amount:

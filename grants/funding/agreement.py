@@ -14,14 +14,15 @@ import cn2an
 from django.conf import settings
 from django.utils import translation
 
-from core.money import yuan
+from core.money import round_money, yuan
 from core.pdf import render_pdf
+from grants.proposals.models import budget_total
 
 
 def capitals(amount):
     """¥150,000.00 → 人民币壹拾伍万元整 (the form used whatever the reader's language)."""
 
-    amount = Decimal(amount).quantize(Decimal("0.01"))
+    amount = round_money(amount)
     if amount == 0:
         return "人民币零元整"
     written = cn2an.an2cn(f"{amount:f}", "rmb")
@@ -57,7 +58,7 @@ def agreement_context(award):
         "budget": [{"category": line.get_category_display(), "item": line.item, "quantity": line.quantity,
                     "unit": line.unit, "unit_price": line.unit_price, "subtotal": line.subtotal}
                    for line in award.budget_lines.all()],
-        "budget_total": sum((line.subtotal for line in award.budget_lines.all()), Decimal("0")),
+        "budget_total": budget_total(award.budget_lines.all()),
         "tranches": [{"number": t.number, "percent": t.percent, "amount": t.amount,
                       "condition": t.get_condition_display()} for t in award.tranches.exclude(status="cancelled")],
         "midterm_due": getattr(reports.get("midterm"), "due_on", None),

@@ -98,32 +98,41 @@ def award_list(request):
         "query": request.GET.urlencode()})
 
 
-AWARD_HEADER = [gettext_lazy("Reference"), gettext_lazy("Project title"), gettext_lazy("Organisation"),
-                gettext_lazy("Status"), gettext_lazy("Granted"), gettext_lazy("Matched donations"),
-                gettext_lazy("Donations"), gettext_lazy("Awarded"), gettext_lazy("Paid"),
-                gettext_lazy("Still to pay"), gettext_lazy("Refunds not covered")]
+def _money(key, label):
+    return exports.Column(key, label, exports.MONEY, width=14)
+
+
+AWARD_EXPORT = exports.Export([
+    exports.Column("reference", gettext_lazy("Reference"), width=16),
+    exports.Column("proposal.title", gettext_lazy("Project title"), width=40),
+    exports.Column("proposal.organisation.name", gettext_lazy("Organisation"), width=30),
+    exports.Column("status_label", gettext_lazy("Status"), width=12),
+    _money("granted", gettext_lazy("Granted")),
+    _money("matched", gettext_lazy("Matched donations")),
+    _money("donations_applied", gettext_lazy("Donations")),
+    _money("amount", gettext_lazy("Awarded")),
+    _money("paid", gettext_lazy("Paid")),
+    _money("remaining", gettext_lazy("Still to pay")),
+    _money("refund_shortfall", gettext_lazy("Refunds not covered")),
+], sheet=gettext_lazy("Awards"))
+
+
+def _export(export, format, rows, name):
+    if format not in exports.FORMATS:
+        raise Http404
+    return export.response(format, rows, f"{name}-{timezone.localdate():%Y%m%d}")
 
 
 @login_required
 def award_export(request, format):
-    if format not in ("csv", "xlsx"):
-        raise Http404
-    statuses = dict(Award.Status.choices)
-    rows = ([a.reference, a.proposal.title, a.proposal.organisation.name, str(statuses[a.status]), a.granted,
-             a.matched, a.donations_applied, a.amount, a.paid, a.remaining, a.refund_shortfall]
-            for a in _award_rows(request).qs.iterator(chunk_size=1000))
-    return _export(format, AWARD_HEADER, rows, "awards", _("Awards"), widths=(16, 40, 30, 12))
+    statuses = {value: str(label) for value, label in Award.Status.choices}
 
+    def rows():
+        for award in _award_rows(request).qs.iterator(chunk_size=1000):
+            award.status_label = statuses[award.status]
+            yield award
 
-def _export(format, header, rows, name, sheet, widths):
-    """The reconciliation as CSV or XLSX: four columns of text, then seven of money."""
-
-    header = [str(label) for label in header]
-    filename = f"{name}-{timezone.localdate():%Y%m%d}"
-    if format == "csv":
-        return exports.csv_response(header, rows, filename)
-    return exports.xlsx_response(header, rows, filename, sheet, money_columns=range(4, 11),
-                                 widths=widths + (14,) * 7)
+    return _export(AWARD_EXPORT, format, rows(), "awards")
 
 
 def _award(request, pk):
@@ -252,22 +261,35 @@ def fund_list(request):
     return render(request, "funding/funds/list.html", {"funds": funds, "totals": totals})
 
 
-FUND_HEADER = [gettext_lazy("Fund"), gettext_lazy("Source type"), gettext_lazy("Year"), gettext_lazy("Owner"),
-               gettext_lazy("Budget"), gettext_lazy("Committed"), gettext_lazy("Paid"),
-               gettext_lazy("Donations received"), gettext_lazy("Matched donations"), gettext_lazy("Remaining"),
-               gettext_lazy("Refunds not covered")]
+FUND_EXPORT = exports.Export([
+    exports.Column("name", gettext_lazy("Fund"), width=36),
+    exports.Column("kind_label", gettext_lazy("Source type"), width=24),
+    exports.Column("year", gettext_lazy("Year"), exports.NUMBER, width=6),
+    exports.Column("owner", gettext_lazy("Owner"), width=24),
+    _money("budget", gettext_lazy("Budget")),
+    _money("committed", gettext_lazy("Committed")),
+    _money("paid", gettext_lazy("Paid")),
+    _money("donations_received", gettext_lazy("Donations received")),
+    _money("matched", gettext_lazy("Matched donations")),
+    _money("remaining", gettext_lazy("Remaining")),
+    _money("shortfall", gettext_lazy("Refunds not covered")),
+], sheet=gettext_lazy("Funds"))
 
 
 @login_required
 def fund_export(request, format):
-    if format not in ("csv", "xlsx"):
+    if format not in exports.FORMATS:
         raise Http404
     if not permissions.can_list_funds(request.user):
         raise PermissionDenied
-    kinds = dict(Fund.Kind.choices)
-    rows = ([f.name, str(kinds[f.kind]), f.year, f.owner, f.budget, f.committed, f.paid, f.donations_received,
-             f.matched, f.remaining, f.shortfall] for f in _funds(request))
-    return _export(format, FUND_HEADER, rows, "funds", _("Funds"), widths=(36, 24, 6, 24))
+    kinds = {value: str(label) for value, label in Fund.Kind.choices}
+
+    def rows():
+        for fund in _funds(request):
+            fund.kind_label = kinds[fund.kind]
+            yield fund
+
+    return _export(FUND_EXPORT, format, rows(), "funds")
 
 
 @login_required

@@ -42,11 +42,12 @@ transportation LP in whole fen, whose vertices are integral.
 
 import time
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import numpy as np
 
-CENT = Decimal("0.01")
+from core.money import CENT, round_money
+
 HUNDRED = Decimal("100")
 TOLERANCE = 1e-7  # a share enters the LP when it adds more than this per yuan
 EXHAUSTIVE_PAIRS = 20_000  # up to this many proposal-fund pairs, the MIP sees them all
@@ -93,8 +94,20 @@ class Offer:
         if self.max_per_award is not None:
             cap = min(cap, self.max_per_award)
         if self.max_share is not None:
-            cap = min(cap, (candidate.amount * self.max_share / HUNDRED).quantize(CENT, rounding=ROUND_DOWN))
+            cap = min(cap, share_cap(candidate.amount, self.max_share))
         return cap
+
+
+def share_cap(amount, max_share):
+    """The most a fund covering at most `max_share` percent may give to `amount`: the share
+    rounded like any amount (half up to the fen), by the solver and by a budget variation."""
+    return round_money(amount * max_share / HUNDRED)
+
+
+def float_to_money(value):
+    """A solver's float as Decimal yuan: through its shortest decimal form (what the float
+    stands for, 2.675 rather than 2.67499…), then to the fen."""
+    return round_money(Decimal(str(float(value))))
 
 
 @dataclass
@@ -356,8 +369,7 @@ def _to_fen(chosen, offers, floats):
     amount and no cap or budget is exceeded by a fen."""
     shares = {}
     for candidate in chosen:
-        split = {key: Decimal(repr(round(float(value), 2))).quantize(CENT)
-                 for key, value in floats[candidate.key].items()}
+        split = {key: float_to_money(value) for key, value in floats[candidate.key].items()}
         difference = candidate.amount - sum(split.values(), Decimal("0"))
         if difference and split:
             largest = max(split, key=split.get)
@@ -408,7 +420,7 @@ def _transport(chosen, offers):
         raise ValueError("the funded set has no exact allocation in whole fen")
     shares = {}
     for (candidate, offer, _cap), value in zip(pairs, result.x):
-        if amount := Decimal(int(round(value))) * CENT:
+        if amount := float_to_money(value / 100):  # the LP counts whole fen
             shares.setdefault(candidate.key, {})[offer.key] = amount
     return Allocation(shares)
 

@@ -21,7 +21,7 @@ from django_fsm import FSMField, transition
 from core.money import money_field
 from core.storage import private_storage
 from grants.calls.models import CallPage, Theme
-from grants.proposals.models import Proposal
+from grants.proposals.models import BudgetLineBase, Proposal
 from incubator.places.models import Street
 
 ZERO = Decimal("0")
@@ -497,31 +497,20 @@ class Disbursement(models.Model):
         ]
 
 
-class AwardBudgetLine(models.Model):
+class AwardBudgetLine(BudgetLineBase):
     """The award's budget as agreed, copied from the proposal; variations replace it."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="budget_lines")
-    category = models.CharField(_("category"), max_length=20)
-    item = models.CharField(_("item"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=20)
-    unit_price = money_field(_("unit price (yuan)"))
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["award", "position", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="award_budget_quantity_positive")]
-
-    @property
-    def subtotal(self):
-        from core.money import CENT
-
-        return (self.quantity * self.unit_price).quantize(CENT)
-
-    def get_category_display(self):
-        from grants.proposals.models import BudgetLine
-
-        return dict(BudgetLine.Category.choices).get(self.category, self.category)
+    class Meta(BudgetLineBase.Meta):
+        constraints = [
+            *BudgetLineBase.Meta.constraints,
+            # A proposal's draft may hold half-written lines; an agreed budget may not.
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=False, unit_price__isnull=False)
+                & ~Q(category="") & ~Q(item="") & ~Q(unit=""),
+                name="award_budget_line_complete"),
+        ]
 
 
 class BudgetVariation(models.Model):
@@ -538,7 +527,8 @@ class BudgetVariation(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(_("reason"))
-    lines = models.JSONField(_("proposed budget"))  # [{"category", "item", "quantity", "unit", "unit_price"}]
+    # Budget lines in the shape of BudgetLineBase.to_json.
+    lines = models.JSONField(_("proposed budget"))
     previous_lines = models.JSONField(default=list, blank=True)
     amount_change = models.DecimalField(_("change to the grant (yuan)"), max_digits=14, decimal_places=2,
                                         default=ZERO, help_text=_("Negative to give money back."))
@@ -562,9 +552,3 @@ class BudgetVariation(models.Model):
     @transition(field=status, source=Status.REQUESTED, target=Status.REJECTED)
     def reject(self):
         pass
-
-    @property
-    def lines_total(self):
-        from core.money import CENT
-
-        return sum((Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(CENT) for line in self.lines)

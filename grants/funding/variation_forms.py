@@ -2,18 +2,17 @@
 and staff's decision. They check that entries are well-formed; the rules (what the budget must
 add up to, which fund may pay an increase) are services.awards'."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import refusal_items
-from core.money import yuan
-from grants.funding.models import Fund
+from core.money import CENT, yuan
+from grants.funding.models import AwardBudgetLine, Fund
 from grants.proposals.models import BudgetLine
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
@@ -52,19 +51,13 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=Tr
 
 
 def budget_initial(award):
-    return [{"category": line.category, "item": line.item, "quantity": line.quantity, "unit": line.unit,
-             "unit_price": line.unit_price} for line in award.budget_lines.all()]
+    return AwardBudgetLine.to_json(award.budget_lines.all())
 
 
 def posted_lines(formset):
     """The lines of a valid formset, in order: rows neither blank nor ticked for removal."""
     return [form.line() for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()]
-
-
-def lines_total(lines):
-    return sum(((Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(CENT, rounding=ROUND_HALF_UP)
-                for line in lines), ZERO)
 
 
 class VariationForm(forms.Form):

@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.funding import permissions
+from grants.funding.models import AwardBudgetLine
 from grants.funding.services import awards as service
 from grants.funding.variation_forms import (
     BudgetLineFormSet,
     VariationDecisionForm,
     VariationForm,
     budget_initial,
-    lines_total,
     posted_lines,
 )
+from grants.proposals.models import budget_total
 
 ZERO = Decimal("0")
 MORE_ROWS = 3  # rows "Add rows" appends to the proposed budget
@@ -69,7 +70,7 @@ def variation_new(request, pk):
         return _render_variation(request, award, form, formset)
     lines = posted_lines(formset)
     change = form.cleaned_data["amount_change"]
-    typed = {"total": lines_total(lines), "wanted": award.granted + change + award.cofunding, "change": change}
+    typed = {"total": budget_total(AwardBudgetLine.from_json(lines)), "wanted": award.granted + change + award.cofunding, "change": change}
     try:
         service.request_variation(award, request.user, lines, form.cleaned_data["reason"], change)
     except ValidationError as error:

@@ -1,6 +1,6 @@
 """Proposals: answers, budget, indicators, attachments and the snapshots taken at each submission."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from core.models import PrivateFile
-from core.money import CENT, money_field
+from core.money import money_field, round_money
 from core.storage import private_storage
 from grants.calls.models import CallPage, Theme
 from incubator.organisations.models import Organisation
@@ -165,14 +165,20 @@ class Proposal(models.Model):
 
     @property
     def budget_total(self):
-        return sum((line.subtotal for line in self.budget_lines.all()), Decimal("0"))
+        return budget_total(self.budget_lines.all())
 
     @property
     def project_total(self):
         return (self.requested_amount or Decimal("0")) + (self.cofunding_amount or Decimal("0"))
 
 
-class BudgetLine(models.Model):
+class BudgetLineBase(models.Model):
+    """One line of a budget: what is bought, how many, at what unit price.
+
+    A proposal's budget, an award's (copied from it when the award is made) and a variation's
+    (kept as JSON: `to_json`, `from_json`) are made of the same lines, and `budget_total`
+    counts all of them: the same lines give the same total on every page and in every check."""
+
     class Category(models.TextChoices):
         PERSONNEL = "personnel", _("Personnel (人员费)")
         ACTIVITIES = "activities", _("Activities (活动费)")
@@ -183,8 +189,8 @@ class BudgetLine(models.Model):
         ADMINISTRATION = "administration", _("Administration (管理费)")
         OTHER = "other", _("Other (其他)")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
-    # Blank is allowed while the proposal is a draft; submitting checks every line is complete.
+    # Blank is allowed while a proposal is a draft (submitting checks every line is complete);
+    # an award's lines must be complete, which its own constraint says.
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     item = models.CharField(_("item"), max_length=200, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -193,14 +199,13 @@ class BudgetLine(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("budget line")
-        verbose_name_plural = _("budget lines")
+        abstract = True
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0) | Q(quantity__isnull=True),
-                                   name="budget_quantity_positive"),
+                                   name="%(app_label)s_%(class)s_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0) | Q(unit_price__isnull=True),
-                                   name="budget_price_not_negative"),
+                                   name="%(app_label)s_%(class)s_price_not_negative"),
         ]
 
     @property
@@ -211,7 +216,39 @@ class BudgetLine(models.Model):
     def subtotal(self):
         if None in (self.quantity, self.unit_price):
             return Decimal("0.00")
-        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+        return round_money(self.quantity * self.unit_price)
+
+    @staticmethod
+    def to_json(lines):
+        """Lines as a variation keeps them: [{category, item, quantity, unit, unit_price}], the
+        amounts as Decimal strings ("6000.00"), never floats."""
+        return [{"category": line.category, "item": line.item, "quantity": _decimal_text(line.quantity),
+                 "unit": line.unit, "unit_price": _decimal_text(line.unit_price)} for line in lines]
+
+    @classmethod
+    def from_json(cls, lines, **fields):
+        """Unsaved lines of this model, in order, from lines in the JSON shape (amounts as
+        Decimal strings or Decimals); `fields` are set on each (the award, say)."""
+        return [cls(category=line["category"], item=line["item"], quantity=Decimal(str(line["quantity"])),
+                    unit=line["unit"], unit_price=Decimal(str(line["unit_price"])), position=number, **fields)
+                for number, line in enumerate(lines)]
+
+
+def _decimal_text(value):
+    return None if value is None else str(value)
+
+
+def budget_total(lines):
+    """What budget lines add up to: each line's subtotal, already rounded to the fen, added."""
+    return sum((line.subtotal for line in lines), Decimal("0"))
+
+
+class BudgetLine(BudgetLineBase):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+
+    class Meta(BudgetLineBase.Meta):
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
 
 
 class Indicator(models.Model):

@@ -18,10 +18,16 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
-from core.money import percent, yuan
+from core.money import percent, round_money, yuan
 from core.search import document
 from core.uploads import check_upload
-from grants.proposals.models import Attachment, Proposal, ProposalSnapshot, ReferenceCounter
+from grants.proposals.models import (
+    Attachment,
+    Proposal,
+    ProposalSnapshot,
+    ReferenceCounter,
+    budget_total,
+)
 from incubator.organisations import permissions as people
 
 
@@ -126,7 +132,7 @@ def submission_problems(proposal, moment, resubmission=False):
                 "min": yuan(call.min_grant), "max": yuan(call.max_grant)})
         total = requested + cofunding
         if call.cofunding_share and (total == 0 or cofunding * 100 < call.cofunding_share * total):
-            needed = (call.cofunding_share * requested / (100 - call.cofunding_share)).quantize(Decimal("0.01")) \
+            needed = round_money(call.cofunding_share * requested / (100 - call.cofunding_share)) \
                 if call.cofunding_share < 100 else None
             add("cofunding_amount", _(
                 "This call asks organisations to raise at least %(share)s%% of the project's total "
@@ -142,11 +148,11 @@ def submission_problems(proposal, moment, resubmission=False):
             add("budget", _("Budget line %(number)s is incomplete: give its category, item, "
                             "quantity, unit and unit price.") % {"number": number})
     if lines and requested is not None:
-        budget_total = sum((line.subtotal for line in lines), Decimal("0"))
-        if budget_total != requested + cofunding:
+        budgeted = budget_total(lines)
+        if budgeted != requested + cofunding:
             add("budget", _("The budget lines add up to %(total)s, but the amount requested plus "
                             "co-funding is %(expected)s: they must be equal.") % {
-                "total": yuan(budget_total), "expected": yuan(requested + cofunding)})
+                "total": yuan(budgeted), "expected": yuan(requested + cofunding)})
 
     indicators = list(proposal.indicators.all())
     if not indicators:

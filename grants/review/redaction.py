@@ -18,6 +18,8 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from grants.proposals.models import budget_total
+
 MASK = "■■■"
 # Shorter strings (a one-character name) would mask ordinary words all over the text.
 MIN_LENGTH = 2
@@ -179,7 +181,7 @@ def reviewer_copy(proposal):
             ReviewerBudgetLine(line.get_category_display(), clean(line.item), line.quantity, clean(line.unit),
                                line.unit_price, line.subtotal)
             for line in lines],
-        budget_total=sum((line.subtotal for line in lines), Decimal("0")),
+        budget_total=budget_total(lines),
         indicators=[ReviewerIndicator(clean(indicator.label or ""), indicator.target, clean(indicator.unit))
                     for indicator in proposal.indicators.all()],
         answers=answers,

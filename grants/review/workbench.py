@@ -113,24 +113,34 @@ def _headers(request, current):
 
 
 # -- exports -------------------------------------------------------------------------------
+# The list's columns, with the reviewers' disagreement and the submission time in Beijing time
+# (a spreadsheet has no time zones).
+EXPORT = exports.Export([
+    exports.Column("reference", _field_label("reference"), exports.TEXT, width=16),
+    exports.Column("title", _field_label("title"), exports.TEXT, width=40),
+    exports.Column("organisation", _field_label("organisation"), exports.TEXT, width=30),
+    exports.Column("call", _field_label("call"), exports.TEXT, width=30),
+    exports.Column("street", gettext_lazy("Street / town"), exports.TEXT, width=14),
+    exports.Column("status", _field_label("status"), exports.TEXT, width=12),
+    exports.Column("requested_amount", _field_label("requested_amount"), exports.MONEY, width=14),
+    exports.Column("score", _field_label("score"), exports.NUMBER, width=8),
+    exports.Column("disagreement", _field_label("disagreement"), exports.TEXT, width=10),
+    exports.Column("review_count", _field_label("review_count"), exports.NUMBER, width=8),
+    exports.Column("submitted_at", gettext_lazy("Submitted (Beijing time)"), exports.DATETIME, width=18),
+], sheet=gettext_lazy("Proposals"))
+
+
 def _export_header():
-    labels = [str(label) for _key, label, _sort in COLUMNS]
-    labels.insert(8, str(_field_label("disagreement")))
-    labels[-1] = _("Submitted (Beijing time)")
-    return labels
-
-
-AMOUNT = 6  # the column of the requested amount in an export row
+    return EXPORT.header()
 
 
 def _export_rows(queryset):
-    """The rows of an export as plain values, read in chunks (never the whole list at once).
-    Names are taken in the language of the request and statuses are translated labels, all
-    decided now: a streamed response is iterated after the view has returned."""
+    """The rows of an export, read in chunks (never the whole list at once). Names are taken
+    in the language of the request and statuses are translated labels, all decided now: a
+    streamed response is iterated after the view has returned."""
     english = (get_language() or "").startswith("en")
     statuses = {value: str(label) for value, label in Proposal.Status.choices}
     yes = _("Yes")
-    beijing = timezone.get_default_timezone()
     values = queryset.values_list(
         "reference", "title", "organisation__name_zh", "organisation__name_en", "call__title",
         "street__name_zh", "street__name_en", "status", "requested_amount", "score", "disagreement",
@@ -139,31 +149,25 @@ def _export_rows(queryset):
     def rows():
         for (reference, title, org_zh, org_en, call, street_zh, street_en, status, amount, score,
              disagreement, reviews, submitted_at) in values.iterator(chunk_size=2000):
-            yield [
-                reference, title, (org_en or org_zh) if english else org_zh, call,
-                (street_en or street_zh) if english else (street_zh or ""), statuses.get(status, status),
-                amount, score, yes if disagreement else "", reviews,
-                timezone.localtime(submitted_at, beijing).replace(tzinfo=None) if submitted_at else None,
-            ]
+            yield {
+                "reference": reference, "title": title,
+                "organisation": (org_en or org_zh) if english else org_zh, "call": call,
+                "street": (street_en or street_zh) if english else (street_zh or ""),
+                "status": statuses.get(status, status), "requested_amount": amount, "score": score,
+                "disagreement": yes if disagreement else "", "review_count": reviews,
+                "submitted_at": submitted_at,
+            }
 
     return rows()
-
-
-def _xlsx_response(header, rows, filename):
-    return exports.xlsx_response(header, rows, filename, _("Proposals"), money_columns=(AMOUNT,),
-                                 widths=(16, 40, 30, 30, 14, 12, 14, 8, 10, 8, 18))
-
-
-EXPORTS = {"csv": exports.csv_response, "xlsx": _xlsx_response}
 
 
 @login_required
 def workbench_export(request, format):
     filterset = _filtered(request)
-    if format not in EXPORTS:
+    if format not in exports.FORMATS:
         raise Http404
     if not filterset.is_valid():
         return HttpResponseBadRequest(_("The filters are not valid: correct them on the list, then export again."),
                                       content_type="text/plain; charset=utf-8")
     filename = f"proposals-{timezone.localdate():%Y%m%d}"
-    return EXPORTS[format](_export_header(), _export_rows(filterset.qs), filename)
+    return EXPORT.response(format, _export_rows(filterset.qs), filename)

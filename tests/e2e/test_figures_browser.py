@@ -3,6 +3,7 @@ its charts drawn (SVG needs no JavaScript) and its tables beside them."""
 
 import pytest
 
+from tests.e2e.conftest import assert_accessible
 from tests.portal.test_figures import (  # noqa: F401 (fixtures)
     call,
     fund_project,
@@ -11,7 +12,6 @@ from tests.portal.test_figures import (  # noqa: F401 (fixtures)
     themes,
     world,
 )
-from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 from core import mail
 from core.money import yuan
 from grants.funding import rules, signals
+from grants.funding.matching import share_cap
 from grants.funding.models import (
     Award,
     AwardBudgetLine,
@@ -32,7 +33,7 @@ from grants.funding.models import (
     Tranche,
 )
 from grants.funding.services import ledger
-from grants.proposals.models import BudgetLine, Proposal
+from grants.proposals.models import BudgetLine, Proposal, budget_total
 from incubator.accounts import permissions as people
 from incubator.organisations import permissions as organisations_permissions
 from incubator.organisations.models import Membership
@@ -90,10 +91,8 @@ def create_award(proposal, shares, user, run=None):
     for fund, amount in sorted(shares.items(), key=lambda pair: pair[0].pk):
         ledger.commit(award, funds[fund.pk], amount, user, add_to_tranche=False)
     _plan_tranches(award, total, DEFAULT_SCHEDULE)
-    AwardBudgetLine.objects.bulk_create([
-        AwardBudgetLine(award=award, category=line.category, item=line.item, quantity=line.quantity,
-                        unit=line.unit, unit_price=line.unit_price, position=line.position)
-        for line in proposal.budget_lines.all()])
+    AwardBudgetLine.objects.bulk_create(
+        AwardBudgetLine.from_json(BudgetLine.to_json(proposal.budget_lines.all()), award=award))
     signals.award_created.send(sender=Award, award=award, user=user)
     log(award, "seedbed.award.created", user=user, data={
         "amount": str(total), "run": run.pk if run else None,
@@ -240,9 +239,9 @@ def terminate(award, user, reason):
 
 # -- budget variations ---------------------------------------------------------------------
 def clean_lines(lines):
-    """Validate proposed budget lines ([{category, item, quantity, unit, unit_price}]) and
-    return them with Decimal amounts as strings."""
-    categories = dict(BudgetLine.Category.choices)
+    """Validate proposed budget lines ([{category, item, quantity, unit, unit_price}], amounts
+    as Decimals or their strings) and return them as unsaved award budget lines."""
+    categories = dict(AwardBudgetLine.Category.choices)
     cleaned, errors = [], []
     for number, line in enumerate(lines, start=1):
         try:
@@ -256,23 +255,13 @@ def clean_lines(lines):
         elif quantity <= 0 or price < 0 or price.as_tuple().exponent < -2:
             errors.append(_("Line %(number)s: the quantity must be above 0 and the price in yuan and fen.") % {
                 "number": number})
-        cleaned.append({"category": line.get("category"), "item": str(line.get("item", "")).strip(),
-                        "quantity": str(quantity), "unit": str(line.get("unit", "")).strip(),
-                        "unit_price": str(price)})
+        cleaned.append(AwardBudgetLine(category=line.get("category"), item=str(line.get("item", "")).strip(),
+                                       quantity=quantity, unit=str(line.get("unit", "")).strip(), unit_price=price))
     if not cleaned and not errors:
         errors.append(_("The budget needs at least one line."))
     if errors:
         raise ValidationError({"lines": errors})
     return cleaned
-
-
-def _lines_total(lines):
-    # Each line rounded half up to the fen, as the proposal's budget lines are
-    # (BudgetLine.subtotal): the same lines must give the same total.
-    from decimal import ROUND_HALF_UP
-
-    return sum(((Decimal(l["quantity"]) * Decimal(l["unit_price"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                for l in lines), ZERO)
 
 
 def why_no_variation(award):
@@ -306,17 +295,18 @@ def request_variation(award, user, lines, reason, amount_change=ZERO):
         errors["amount_change"] = _("Give the change in yuan and fen.")
     elif amount_change < 0 and award.granted + amount_change < paid_from_grant:
         errors["amount_change"] = _("The grant cannot fall below what has been paid.")
-    if "lines" not in errors and _lines_total(lines) != award.granted + amount_change + award.cofunding:
+    wanted = award.granted + amount_change + award.cofunding
+    if "lines" not in errors and (total := budget_total(lines)) != wanted:
         errors["lines"] = _("The budget adds up to %(total)s; with the grant and co-funding it must be %(wanted)s.") % {
-            "total": yuan(_lines_total(lines)), "wanted": yuan(award.granted + amount_change + award.cofunding)}
+            "total": yuan(total), "wanted": yuan(wanted)}
     if errors:
         raise ValidationError(errors)
     # The budget as it stands is kept with the request, so a refused one still shows what it
     # would have changed; approving records it again at the moment it is replaced.
-    current = [{"category": l.category, "item": l.item, "quantity": str(l.quantity), "unit": l.unit,
-                "unit_price": str(l.unit_price)} for l in award.budget_lines.all()]
-    variation = BudgetVariation.objects.create(award=award, requested_by=user, lines=lines, reason=reason.strip(),
-                                               amount_change=amount_change, previous_lines=current)
+    variation = BudgetVariation.objects.create(
+        award=award, requested_by=user, lines=AwardBudgetLine.to_json(lines), reason=reason.strip(),
+        amount_change=amount_change,
+        previous_lines=AwardBudgetLine.to_json(award.budget_lines.all()))
     log(award, "seedbed.award.variation_requested", user=user,
         data={"variation": variation.pk, "amount_change": str(amount_change), "reason": reason.strip()})
     url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]) + "#variations")
@@ -369,7 +359,7 @@ def _apply_variation(variation, user, fund):
         if fund.max_per_award is not None and already + change > fund.max_per_award:
             raise ValidationError({"fund": _("%(fund)s gives at most %(most)s to one award.") % {
                 "fund": fund.name, "most": yuan(fund.max_per_award)}})
-        if fund.max_share is not None and (already + change) * 100 > fund.max_share * (award.granted + change):
+        if fund.max_share is not None and already + change > share_cap(award.granted + change, fund.max_share):
             raise ValidationError({"fund": _("%(fund)s may cover at most %(share)s%% of an award.") % {
                 "fund": fund.name, "share": fund.max_share}})
         try:
@@ -392,17 +382,12 @@ def _apply_variation(variation, user, fund):
     award = ledger.lock_award(award)
     if award.status not in (Award.Status.CONTRACTING, Award.Status.ACTIVE):  # ended meanwhile
         raise ValidationError(_("The budget of a finished award cannot change."))
-    if _lines_total(variation.lines) != award.granted + award.cofunding:
+    if budget_total(AwardBudgetLine.from_json(variation.lines)) != award.granted + award.cofunding:
         raise ValidationError(_("The proposed budget no longer adds up to the grant and co-funding."))
-    variation.previous_lines = [
-        {"category": l.category, "item": l.item, "quantity": str(l.quantity), "unit": l.unit,
-         "unit_price": str(l.unit_price)} for l in award.budget_lines.all()]
+    variation.previous_lines = AwardBudgetLine.to_json(award.budget_lines.all())
     variation.fund = fund if change > 0 else None
     award.budget_lines.all().delete()
-    AwardBudgetLine.objects.bulk_create([
-        AwardBudgetLine(award=award, category=l["category"], item=l["item"], quantity=Decimal(l["quantity"]),
-                        unit=l["unit"], unit_price=Decimal(l["unit_price"]), position=number)
-        for number, l in enumerate(variation.lines)])
+    AwardBudgetLine.objects.bulk_create(AwardBudgetLine.from_json(variation.lines, award=award))
 
 
 # -- telling the holder --------------------------------------------------------------------

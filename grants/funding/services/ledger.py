@@ -10,15 +10,16 @@ The rules the ledger keeps (the database enforces the first three on every row):
 
 Callers hold a transaction; every function here locks the rows it changes, funds in primary
 key order first and then the award, so two staff working at once wait for each other instead
-of both spending the same remaining budget. Amounts are Decimal yuan; shares are rounded to
-the fen by the largest-remainder method so that they always add up.
+of both spending the same remaining budget. Amounts are Decimal yuan, rounded only by
+`core.money.round_money` (half up to the fen); shares are corrected by the largest-remainder
+method so that they always add up.
 
 Sums are computed in Python on the locked rows, never as `F("paid") + amount` in SQL:
 SQLite (the embedded default) does decimal arithmetic in floating point, and 0.03 − 0.02 −
 0.01 would come back as 1.7e-18, breaking the constraints by a hair.
 """
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,10 +27,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from core.money import yuan
+from core.money import CENT, round_money, yuan
 from grants.funding.models import Award, AwardFunding, Disbursement, Fund, Tranche
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
@@ -68,10 +68,18 @@ def split_pro_rata(total, weights):
     if not weights or total <= 0:
         return {}
     exact = {key: total * weight / whole for key, weight in weights.items()}
-    shares = {key: value.quantize(CENT, rounding=ROUND_DOWN) for key, value in exact.items()}
+    shares = {key: round_money(value) for key, value in exact.items()}
+    # Rounded one by one, the parts may miss the whole by a few fen either way: the fen
+    # missing go to the parts rounding took furthest below their exact value, the fen over
+    # come from those it took furthest above. A part moved so is still within a fen of its
+    # exact value and never crosses a whole fen: no share exceeds its weight (fen amounts).
     leftover = int((total - sum(shares.values(), ZERO)) / CENT)
-    for key in sorted(exact, key=lambda k: (shares[k] - exact[k], str(k)))[:leftover]:
-        shares[key] += CENT
+    if leftover > 0:
+        for key in sorted(exact, key=lambda k: (shares[k] - exact[k], str(k)))[:leftover]:
+            shares[key] += CENT
+    elif leftover < 0:
+        for key in sorted(exact, key=lambda k: (exact[k] - shares[k], str(k)))[:-leftover]:
+            shares[key] -= CENT
     return {key: share for key, share in shares.items() if share > 0}
 
 
@@ -210,7 +218,7 @@ def receive_donation(donation, user=None):
     if not matching:
         return ZERO
     fund = _locked(Fund, pk=matching.pk)
-    match = (amount * fund.match_ratio).quantize(CENT, rounding=ROUND_DOWN)
+    match = round_money(amount * fund.match_ratio)
     match = min(match, fund.remaining)
     if fund.match_cap is not None:
         match = min(match, fund.match_cap - fund.matched)
@@ -252,7 +260,7 @@ def refund_donation(donation, refunded_total, user=None):
             if refunded_total >= donation.amount:
                 target = donation.matched
             else:
-                target = (donation.matched * refunded_total / donation.amount).quantize(CENT, rounding=ROUND_DOWN)
+                target = round_money(donation.matched * refunded_total / donation.amount)
             owed = target - donation.match_withdrawn
             withdrawn = release(award, funds[donation.match_fund_id], owed, user, kind="match",
                                 note=str(donation.public_id)) if owed > 0 else ZERO

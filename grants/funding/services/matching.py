@@ -145,7 +145,7 @@ def _compute(run):
         MatchingRun.objects.filter(pk=run.pk).update(
             status=MatchingRun.Status.DONE, progress=100, stage="done", finished_at=timezone.now(),
             solver_status=solution.status, objective=solution.objective, greedy_objective=solution.greedy_objective,
-            lp_bound=_money(solution.lp_bound), bound=_money(solution.bound), seconds=solution.seconds,
+            lp_bound=_bound(solution.lp_bound), bound=_bound(solution.bound), seconds=solution.seconds,
             allocated=sum(solution.allocation.used().values(), ZERO),
             greedy_allocated=sum(solution.greedy.used().values(), ZERO),
             budgets={str(offer.key): str(offer.remaining) for offer in offers})  # after the match reserve
@@ -154,8 +154,8 @@ def _compute(run):
         "greedy_objective": str(solution.greedy_objective), "funded": len(solution.allocation.shares)})
 
 
-def _money(value):
-    return Decimal(str(round(value, 2))) if value else None
+def _bound(value):
+    return solver.float_to_money(value) if value else None
 
 
 @transaction.atomic

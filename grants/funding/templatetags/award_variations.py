@@ -12,9 +12,10 @@ from decimal import Decimal
 from django import template
 
 from core import money
+from grants.funding.models import AwardBudgetLine
 from grants.funding.services import awards
-from grants.funding.variation_forms import VariationDecisionForm, lines_total
-from grants.proposals.models import BudgetLine
+from grants.funding.variation_forms import VariationDecisionForm
+from grants.proposals.models import budget_total as total_of
 
 register = template.Library()
 
@@ -46,14 +47,11 @@ def signed_yuan(amount):
 
 @register.filter
 def budget_rows(lines):
-    """A variation's stored lines ([{category, item, quantity, unit, unit_price}] as strings),
-    ready to show: amounts as Decimal, the category named, each line's subtotal."""
-    categories = dict(BudgetLine.Category.choices)
-    return [{"category": categories.get(line["category"], line["category"]), "item": line["item"],
-             "quantity": Decimal(line["quantity"]), "unit": line["unit"],
-             "unit_price": Decimal(line["unit_price"]), "subtotal": lines_total([line])} for line in lines or []]
+    """A variation's stored lines (BudgetLineBase.to_json) as budget lines to show."""
+    return AwardBudgetLine.from_json(lines or [])
 
 
 @register.filter
 def budget_total(lines):
-    return lines_total(lines or [])
+    """What a variation's stored lines add up to."""
+    return total_of(budget_rows(lines))

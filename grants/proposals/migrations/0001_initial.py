@@ -181,11 +181,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0), ('quantity__isnull', True), _connector='OR'), name='budget_quantity_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0), ('quantity__isnull', True), _connector='OR'), name='proposals_budgetline_quantity_positive'),
         ),
         migrations.AddConstraint(
             model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0), ('unit_price__isnull', True), _connector='OR'), name='budget_price_not_negative'),
+            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0), ('unit_price__isnull', True), _connector='OR'), name='proposals_budgetline_price_not_negative'),
         ),
         migrations.AddConstraint(
             model_name='proposalsnapshot',

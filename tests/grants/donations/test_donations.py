@@ -30,7 +30,15 @@ def _in_english():
         yield
 
 
-from tests.grants.donations.donation_fixtures import WEBHOOK, award, matching_fund, pay, pool, refunded, start  # noqa: E402, F401
+from tests.grants.donations.donation_fixtures import (  # noqa: E402, F401
+    WEBHOOK,
+    award,
+    matching_fund,
+    pay,
+    pool,
+    refunded,
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 
