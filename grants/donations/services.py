@@ -30,7 +30,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.money import yuan
-from grants.donations import stripe_gateway
+from grants.donations import events, stripe_gateway
 from grants.donations.models import Donation, StripeEvent
 from grants.funding import permissions
 from grants.funding.models import Fund
@@ -252,6 +252,7 @@ def _checkout_paid(payload):
     log(donation, "seedbed.donation.paid", data={
         "amount": str(donation.amount), "matched": str(matched), "session": summary.session_id,
         "payment_intent": summary.payment_intent_id, "event": payload["id"]})
+    events.donation_paid.send(sender=Donation, donation=donation)
     if donation.donor_email:
         _send_receipt(donation)
     return Result.PROCESSED
@@ -299,6 +300,7 @@ def _charge_refunded(payload):
         log(donation, "seedbed.donation.refunded", data={
             "stage": "confirmed", "amount": str(refunded_now), "refunded_before": str(before), "refunded_total": str(donation.refunded),
             "match_withdrawn": str(donation.match_withdrawn), "charge": summary.charge_id, "event": payload["id"]})
+        events.donation_refunded.send(sender=Donation, donation=donation)
     return Result.PROCESSED
 
 

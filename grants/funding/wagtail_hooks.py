@@ -7,7 +7,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.audit import register_actions
+from core.events import send_after_admin_changes
 from core.money import yuan
+from grants.funding import events
 from grants.funding.models import Fund
 
 
@@ -54,6 +56,7 @@ class FundViewSet(SnippetViewSet):
 
 
 register_snippet(FundViewSet)
+send_after_admin_changes(Fund, events.fund_changed, "fund")
 
 
 @hooks.register("register_log_actions")

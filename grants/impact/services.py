@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.uploads import SCAN_TYPES, check_upload
+from grants.funding import events
 from grants.funding.models import Award
 from grants.funding.services import awards
 from grants.impact.models import Report, ReportEvidence
@@ -51,6 +52,7 @@ def add_evidence(report, user, uploaded):
     evidence.save()
     log(report.award, "seedbed.award.report_evidence_added", user=user,
         data={"report": report.kind, "name": evidence.name, "size": evidence.size})
+    events.award_changed.send(sender=Award, award=report.award)
     return evidence
 
 
@@ -67,6 +69,7 @@ def remove_evidence(evidence, user):
     transaction.on_commit(lambda: storage.delete(path))
     log(report.award, "seedbed.award.report_evidence_removed", user=user,
         data={"report": report.kind, "name": evidence.name})
+    events.award_changed.send(sender=Award, award=report.award)
 
 
 def write_report(report, user, narrative, results, submit=False, upload=None, remove=None):

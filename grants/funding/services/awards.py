@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.money import yuan
+from grants.funding import events
 from grants.funding.models import Award, AwardBudgetLine, BudgetVariation, Fund, Tranche
 from grants.funding.services import ledger
 from grants.impact.models import IndicatorResult, Report
@@ -83,6 +84,7 @@ def create_award(proposal, shares, user, run=None):
     log(award, "seedbed.award.created", user=user, data={
         "amount": str(total), "run": run.pk if run else None,
         "funds": {funds[fund.pk].name_zh: str(amount) for fund, amount in shares.items()}})
+    events.award_changed.send(sender=Award, award=award)
     _tell_holders(award, "award_created")
     award.refresh_from_db()
     return award
@@ -112,6 +114,7 @@ def set_schedule(award, schedule, user):
     _plan_tranches(award, award.amount, schedule)
     log(award, "seedbed.award.schedule_changed", user=user,
         data={"schedule": [[str(p), c] for p, c in schedule]})
+    events.award_changed.send(sender=Award, award=award)
     return award
 
 
@@ -128,6 +131,7 @@ def sign(award, user, signed_copy):
     award.signed_at = timezone.now()
     award.save(update_fields=["status", "signed_copy", "signed_at", "updated_at"])
     log(award, "seedbed.award.signed", user=user, data={"file": award.signed_copy.name})
+    events.award_changed.send(sender=Award, award=award)
     _tell_holders(award, "award_signed")
     return award
 
@@ -186,6 +190,7 @@ def _complete_if_done(award, user):
         award.complete()
         award.save(update_fields=["status", "updated_at"])
         log(award, "seedbed.award.completed", user=user)
+        events.award_changed.send(sender=Award, award=award)
     return award
 
 
@@ -203,6 +208,7 @@ def terminate(award, user, reason):
     award.closing_note = reason.strip()
     award.save(update_fields=["status", "closing_note", "updated_at"])
     log(award, "seedbed.award.terminated", user=user, data={"reason": reason.strip()})
+    events.award_changed.send(sender=Award, award=award)
     _tell_holders(award, "award_terminated", {"reason": reason.strip()})
     return award
 
@@ -281,6 +287,7 @@ def request_variation(award, user, lines, reason, amount_change=ZERO):
                                                amount_change=amount_change, previous_lines=current)
     log(award, "seedbed.award.variation_requested", user=user,
         data={"variation": variation.pk, "amount_change": str(amount_change), "reason": reason.strip()})
+    events.award_changed.send(sender=Award, award=award)
     url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]) + "#variations")
     for person in people.staff_members():
         mail.send_to_user("variation_requested", person, {"award": award, "variation": variation, "url": url})
@@ -306,6 +313,7 @@ def decide_variation(variation, user, approve, note="", fund=None):
     log(variation.award, f"seedbed.award.variation_{variation.status}", user=user, data={
         "variation": variation.pk, "amount_change": str(variation.amount_change), "note": note.strip(),
         "fund": variation.fund.name_zh if variation.fund else None})
+    events.award_changed.send(sender=Award, award=variation.award)
     _tell_holders(variation.award, "variation_decided", {"variation": variation})
     return variation
 
@@ -405,6 +413,7 @@ def save_report(report, user, narrative, results, submit=False):
         report.submit(user, timezone.now())
         report.save(update_fields=["status", "submitted_by", "submitted_at"])
         log(report.award, "seedbed.award.report_submitted", user=user, data={"report": report.kind})
+        events.award_changed.send(sender=Award, award=report.award)
         url = mail.absolute_url(reverse("impact:report", args=[report.award_id, report.pk]))
         for person in people.staff_members():
             mail.send_to_user("report_submitted", person, {"report": report, "url": url})
@@ -427,6 +436,7 @@ def decide_report(report, user, approve, note=""):
     report.save(update_fields=["status", "decided_by", "decided_at", "staff_note"])
     log(report.award, f"seedbed.award.report_{'approved' if approve else 'returned'}", user=user,
         data={"report": report.kind, "note": note.strip()})
+    events.award_changed.send(sender=Award, award=report.award)
     _tell_holders(report.award, "report_decided", {"report": report})
     if approve:
         _complete_if_done(report.award, user)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.money import yuan
+from grants.funding import events
 from grants.funding.models import Award, AwardFunding, Disbursement, Fund, Tranche
 
 CENT = Decimal("0.01")
@@ -179,6 +180,8 @@ def pay(tranche, user, paid_on, reference):
     _change(award, paid=tranche.amount)
     tranche.pay(paid_on, reference, user)
     tranche.save(update_fields=["status", "paid_on", "payment_reference", "paid_by"])
+    # Sent here, not by awards.pay_tranche: a payment is public however it is recorded.
+    events.award_changed.send(sender=Award, award=award)
     return tranche, parts
 
 
