@@ -45,10 +45,9 @@ MAX_AMOUNT = Decimal("50000.00")
 #: How long a webhook waits for a row another transaction holds before giving up with
 #: HTTP 503 (Stripe then retries the delivery). PostgreSQL only.
 LOCK_TIMEOUT = "5s"
-#: The audit code of a refund staff asked Stripe for. A code of its own
-#: ("seedbed.donation.refund_requested") would read better in the admin's history, but
-#: Wagtail refuses codes not registered in grants/*/wagtail_hooks.py.
-REFUND_REQUESTED_ACTION = "seedbed.donation.refunded"
+#: The audit code of a refund staff asked Stripe for; "seedbed.donation.refunded" follows
+#: with Stripe's confirmation, when the ledger takes the money back.
+REFUND_REQUESTED_ACTION = "seedbed.donation.refund_requested"
 
 
 class Result(StrEnum):
@@ -384,8 +383,8 @@ def request_refund(donation, user, amount=None):
                                        metadata={"donation": str(donation.public_id), "requested_by": user.pk})
     except stripe_gateway.GatewayError as error:
         raise ValidationError(error.message) from error
-    # Logged under the registered "refunded" code, marked as a request: the ledger entry follows
-    # with Stripe's confirmation ("stage": "confirmed").
+    # Logged once Stripe has the request (outside the transaction: Stripe is never called
+    # inside one); the ledger's entry follows with Stripe's confirmation.
     log(donation, REFUND_REQUESTED_ACTION, user=user, data={
-        "stage": "requested", "amount": str(refund.amount), "refund": refund.id, "status": refund.status})
+        "amount": str(refund.amount), "refund": refund.id, "status": refund.status})
     return refund

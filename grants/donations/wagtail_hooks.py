@@ -11,5 +11,6 @@ def register_donation_actions(actions):
         ("seedbed.donation.paid", _("Donation paid")),
         ("seedbed.donation.failed", _("Donation payment failed")),
         ("seedbed.donation.expired", _("Donation abandoned")),
+        ("seedbed.donation.refund_requested", _("Refund requested")),
         ("seedbed.donation.refunded", _("Donation refunded")),
     ])

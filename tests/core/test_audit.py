@@ -26,5 +26,5 @@ def test_each_domain_registers_its_codes():
     for code in ("seedbed.proposal.saved", "seedbed.proposal.review_submitted", "seedbed.matching.confirmed",
                  "seedbed.fund.paid", "seedbed.award.tranche_paid", "seedbed.award.variation_approved",
                  "seedbed.award.report_approved", "seedbed.award.report_evidence_added", "seedbed.donation.paid",
-                 "seedbed.organisation.edited"):
+                 "seedbed.donation.refund_requested", "seedbed.organisation.edited"):
         assert code in codes
