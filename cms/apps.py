@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-
 # Staff edit the site's settings (the pages themselves: see accounts' reference data).
 STAFF_PERMISSIONS = ["change_sitesettings"]
 

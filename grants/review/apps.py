@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-
 # Staff word the decision messages in the admin.
 STAFF_PERMISSIONS = ["change_determinationtemplate", "view_determinationtemplate"]
 

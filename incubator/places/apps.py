@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-
 # Staff keep the places in the admin.
 STAFF_PERMISSIONS = [f"{action}_{model}" for model in ("district", "street", "community")
                      for action in ("add", "change", "view")]
