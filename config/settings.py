@@ -113,10 +113,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Project apps last: their post_migrate reference data needs every other app's
-    # permissions to exist already. Project templates live in templates/ and still win.
-    # Top of the dependency order first (see README: Architecture). The accounts app loads
-    # the role groups after migrate, so every other app's permissions exist before it.
+    # Project apps last: their post_migrate reference data needs Django's and Wagtail's
+    # permissions to exist already (each app grants the roles its own, which Django creates
+    # just before the app's handlers). Project templates live in templates/ and still win.
+    # Top of the dependency order first (see README: Architecture).
     "cms",
     "portal",
     "demo",

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,10 +9,29 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Audit entries that change what the open data says queue its regeneration.
-        from wagtail.models import ModelLogEntry, PageLogEntry
+        # The events that change what the open data publishes, each sent by the app that owns
+        # the change: the files are regenerated once its transaction commits (portal.services).
+        from wagtail.signals import page_published
 
-        from .services import model_entry_saved, page_entry_saved
+        from grants.calls.events import theme_changed
+        from grants.calls.models import CallPage
+        from grants.donations.events import donation_paid, donation_refunded
+        from grants.funding.events import award_changed, fund_changed
+        from incubator.organisations.events import organisation_changed
+        from incubator.places.events import place_changed
+        from incubator.places.models import Community, Street
 
-        post_save.connect(model_entry_saved, sender=ModelLogEntry, dispatch_uid="opendata_model_entry")
-        post_save.connect(page_entry_saved, sender=PageLogEntry, dispatch_uid="opendata_page_entry")
+        from . import services
+
+        for signal, sender, receiver in [
+            (award_changed, None, services.data_changed),
+            (fund_changed, None, services.data_changed),  # the funders' names and codes
+            (theme_changed, None, services.data_changed),
+            (place_changed, Street, services.data_changed),  # districts are not published
+            (place_changed, Community, services.data_changed),
+            (page_published, CallPage, services.data_changed),  # a call's title is its programme's
+            (donation_paid, None, services.donation_changed),
+            (donation_refunded, None, services.donation_changed),
+            (organisation_changed, None, services.organisation_changed),
+        ]:
+            signal.connect(receiver, sender=sender)

@@ -1,5 +1,7 @@
-"""The public pages of funded projects and figures."""
+"""The public pages of funded projects and figures, and the version of the open data."""
 
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -79,3 +81,14 @@ class FiguresPage(Page):
             slug.replace("-", "_"): Figure(build(figures), csv_url=reverse("portal:figure_csv", args=[slug]))
             for slug, build in CHARTS.items()}
         return context
+
+
+class OpenDataChange(models.Model):
+    """A change to what the open data publishes, noted by `portal.services` in the transaction
+    that made it, so a rollback takes it back: the newest row is the data's version (part of
+    the files' fingerprint). Rows older than the newest are deleted once files are made."""
+
+    noted_at = models.DateTimeField(_("noted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("open data change")

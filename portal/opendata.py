@@ -129,6 +129,8 @@ AWARD_COLUMNS = {
     "organisation_name_en": F("proposal__organisation__name_en"), "uscc": F("proposal__organisation__uscc"),
     "organisation_street_id": F("proposal__organisation__street_id"),
 }
+# The organisation's fields the columns above read: an edit of any other changes no grant.
+ORGANISATION_FIELDS = frozenset({"name_zh", "name_en", "uscc", "street"})
 AWARD_FIELDS = ("pk", "proposal", "street_id", "call_id", "organisation_id", "starts_on", "ends_on", "created_at",
                 "updated_at", "granted", "matched", "donations_applied", "donations_paid", "paid")
 

@@ -1,14 +1,20 @@
 """The published 360Giving files: generated into `OPEN_DATA_ROOT`, regenerated when the data
 they come from changes, served as they are.
 
-Whether the files are current is told by a fingerprint: the newest audit entry that can
-change them (every change to an award, a fund or a payment writes one, and so do staff's
-edits of funds, organisations, themes and places in the admin, and publishing a call),
-plus the export's format and settings. The files carry the fingerprint they were made
-from (`state.json`). Each such audit entry queues the `regenerate_files` task once its
-transaction commits; a request that finds the files stale serves them anyway and queues the
-task too (requests re-read the fingerprint at most every CHECK_EVERY seconds), and only a
-request that finds no file waits for one to be made.
+What the files publish changes only through the events of the apps that own it: an award
+created, paid, signed, varied, reported on or ended (`grants.funding.events`), a gift to a
+project paid or refunded (`grants.donations.events`), an organisation's public record edited
+(`incubator.organisations.events`), and staff's edits of funds, themes, streets and
+communities in the admin; and when a call page is published (Wagtail's `page_published`), as
+its title is the grant programme's. PortalConfig.ready connects them to `data_changed`,
+which notes the change as an `OpenDataChange` row in the sender's transaction and queues the
+`regenerate_files` task once that transaction commits: a change rolled back queues nothing.
+
+Whether the files are current is told by a fingerprint: the newest of those rows, plus the
+export's format and settings. The files carry the fingerprint they were made from
+(`state.json`). A request that finds the files stale serves them anyway and queues the task
+too (requests re-read the fingerprint at most every CHECK_EVERY seconds), and only a request
+that finds no file waits for one to be made.
 
 Files are written to a temporary name beside the target and renamed over it, so a reader
 always gets a whole file; one export runs at a time (a lock file), and a task that finds
@@ -21,24 +27,19 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
-from wagtail.models import ModelLogEntry, PageLogEntry
 
-from grants.calls.models import CallPage, Theme
-from grants.funding.models import Award, Fund
-from incubator.organisations.models import Organisation
-from incubator.places.models import Community, Street
 from portal import opendata
+from portal.models import OpenDataChange
 
 logger = logging.getLogger(__name__)
 
@@ -47,28 +48,9 @@ FILES = {"json": "360giving.json", "csv": "360giving.csv"}
 STATE = "state.json"
 CHECK_EVERY = 30  # seconds a request may rely on the last fingerprint read
 
-# The audit entries that can change the export (see the module docstring). Proposals' own
-# entries are left out on purpose: drafts are saved all day, and a funded proposal no
-# longer changes.
-WATCHED_PREFIXES = ("seedbed.award.", "seedbed.fund.")
-WATCHED_ACTIONS = ("seedbed.organisation.edited",)
-ADMIN_EDITED = (Award, Fund, Organisation, Theme, Street, Community)  # their wagtail.* entries
-
 
 def root():
     return Path(settings.OPEN_DATA_ROOT)
-
-
-def _admin_types():
-    return [ct.pk for ct in ContentType.objects.get_for_models(*ADMIN_EDITED, for_concrete_models=False).values()]
-
-
-def watched(entry):
-    """Whether a model audit entry can change the export (cheap: content types are cached)."""
-
-    action = entry.action or ""
-    return (action.startswith(WATCHED_PREFIXES) or action in WATCHED_ACTIONS
-            or (action.startswith("wagtail.") and entry.content_type_id in _admin_types()))
 
 
 def _licence():
@@ -80,23 +62,19 @@ def _settings_digest():
     return hashlib.sha256(json.dumps(chosen).encode()).hexdigest()[:8]
 
 
-def _newest(entries):
-    # The id and time of the newest entry: ids alone repeat across databases (a restored
-    # backup, SQLite reusing a deleted row's id, test runs), ids and times do not.
-    newest = entries.order_by("-pk").values_list("pk", "timestamp").first()
-    return f"{newest[0]}@{newest[1].timestamp():.6f}" if newest else "0"
+def _newest_change():
+    """(pk, moment) of the newest change to the published data, or None."""
+    return OpenDataChange.objects.order_by("-pk").values_list("pk", "noted_at").first()
 
 
-def fingerprint():
-    """The state of everything the export reads, in two indexed queries."""
+def fingerprint(newest=None):
+    """The state of everything the export reads, in one indexed query (none when given the
+    newest change). The change's id and time: ids alone repeat across databases (a restored
+    backup, SQLite reusing a rolled-back row's id, test runs), ids and times do not."""
 
-    model = ModelLogEntry.objects.filter(
-        Q(*[Q(action__startswith=prefix) for prefix in WATCHED_PREFIXES], _connector=Q.OR)
-        | Q(action__in=WATCHED_ACTIONS)
-        | Q(action__startswith="wagtail.", content_type_id__in=_admin_types()))
-    page = PageLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(CallPage),
-                                       action="wagtail.publish")
-    return f"{FORMAT}.{_settings_digest()}.{_newest(model)}.{_newest(page)}"
+    newest = newest or _newest_change()
+    version = f"{newest[0]}@{newest[1].timestamp():.6f}" if newest else "0"
+    return f"{FORMAT}.{_settings_digest()}.{version}"
 
 
 def publisher():
@@ -181,7 +159,8 @@ def regenerate(force=False):
         with transaction.atomic():
             if outermost:
                 _repeatable_read()
-            current = fingerprint()
+            newest = _newest_change()
+            current = fingerprint(newest)
             if not force and is_current(current):
                 return None
             with _temporary(directory, FILES["json"], encoding="utf-8") as package, \
@@ -192,6 +171,9 @@ def regenerate(force=False):
         (directory / f".{STATE}.tmp").write_text(json.dumps({
             "fingerprint": current, "grants": count, "generated_at": timezone.now().isoformat()}))
         os.replace(directory / f".{STATE}.tmp", directory / STATE)
+    if newest:
+        # The changes before the newest are published: only the newest is still needed.
+        OpenDataChange.objects.filter(pk__lt=newest[0]).delete()
     logger.info("open data: %s grants written (%s)", count, current)
     return count
 
@@ -202,37 +184,49 @@ def regenerate_files():
     return regenerate()
 
 
+# -- changes to the published data ---------------------------------------------------------
+# The change this thread's transaction noted first, while that transaction is open.
+_noted = threading.local()
+
+
 def _enqueue():
+    _noted.pk = None  # committed: the next change belongs to another transaction
     regenerate_files.enqueue()
 
 
-def schedule():
-    """Queue a regeneration when the current transaction commits (at once outside one),
-    once per transaction however many entries it writes (a matching run's confirmation
-    writes hundreds).
+def data_changed(**kwargs):
+    """Receiver of the events that change what the files publish (connected in
+    PortalConfig.ready): note the change and queue one regeneration for when the sender's
+    transaction commits (at once outside one), however many changes it makes (a matching
+    run's confirmation creates hundreds of awards).
 
-    Django keeps the pending callbacks as (savepoints open when registered, callback, …); one
-    of ours registered within savepoints that are all still open is dropped only with the
-    change asking now, so a second is not needed."""
-    connection = transaction.get_connection()
-    open_now = set(connection.savepoint_ids)
-    if any(callback is _enqueue and savepoints <= open_now
-           for savepoints, callback, *_rest in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue)
+    The row is written in the sender's transaction: rolling that back, or the savepoint the
+    change was made in, takes back the row and the queued task together. So while the row the
+    thread noted first is still there, its transaction has queued the task already.
+
+    Every change writes its row, even when the task is already queued: if another on-commit
+    callback fails before ours runs (Django then skips the rest), the fingerprint has still
+    moved, so the next request finds the files stale, queues the task, and the task's pruning
+    of old rows lets this thread queue again."""
+
+    noted = getattr(_noted, "pk", None)
+    queued = noted is not None and OpenDataChange.objects.filter(pk=noted).exists()
+    change = OpenDataChange.objects.create()
+    if not queued:
+        _noted.pk = change.pk
+        transaction.on_commit(_enqueue, robust=True)
 
 
-def model_entry_saved(sender, instance, created, raw=False, **kwargs):
-    """post_save of ModelLogEntry (connected in GrantsConfig.ready)."""
-    if created and not raw and watched(instance):
-        schedule()
+def donation_changed(donation, **kwargs):
+    """donation_paid and donation_refunded: a gift to the pool is in no grant."""
+    if donation.award_id:
+        data_changed()
 
 
-def page_entry_saved(sender, instance, created, raw=False, **kwargs):
-    """post_save of PageLogEntry: a call published (its title is the grant programme's)."""
-    if created and not raw and instance.action == "wagtail.publish" \
-            and instance.content_type_id == ContentType.objects.get_for_model(CallPage).pk:
-        schedule()
+def organisation_changed(organisation, fields=None, **kwargs):
+    """An organisation edited: only the fields a grant shows count (all, when not known)."""
+    if fields is None or set(fields) & opendata.ORGANISATION_FIELDS:
+        data_changed()
 
 
 def file_for(kind):
@@ -242,8 +236,8 @@ def file_for(kind):
     if not path.exists():
         regenerate()
         return path
-    # The fingerprint's query walks the audit log back to the newest entry that counts (tens
-    # of milliseconds behind a long run of draft saves): requests share it for a while.
+    # Requests share the fingerprint for a while: the files of a busy moment are served
+    # without a query each.
     current = cache.get_or_set("opendata:fingerprint", fingerprint, CHECK_EVERY)
     if state().get("fingerprint") != current and cache.add(f"opendata:queued:{current}", True, 3600):
         _enqueue()

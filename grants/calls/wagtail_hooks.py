@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.events import send_after_admin_changes
+from grants.calls import events
 from grants.calls.models import Theme
 
 
@@ -16,3 +18,4 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+send_after_admin_changes(Theme, events.theme_changed, "theme")

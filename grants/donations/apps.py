@@ -12,6 +12,6 @@ class DonationsConfig(AppConfig):
         # Funding (below) announces the matches an ended award gave back; the donations that
         # lose them are recorded here, in the same transaction.
         from grants.donations import services
-        from grants.funding.signals import matches_released
+        from grants.funding.events import matches_released
 
         matches_released.connect(services.on_matches_released, dispatch_uid="donations.withdraw_matches")

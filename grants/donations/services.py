@@ -30,7 +30,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.money import round_money, yuan
-from grants.donations import stripe_gateway
+from grants.donations import events, stripe_gateway
 from grants.donations.models import Donation, StripeEvent
 from grants.funding import permissions
 from grants.funding.models import Fund
@@ -44,10 +44,9 @@ MAX_AMOUNT = Decimal("50000.00")
 #: How long a webhook waits for a row another transaction holds before giving up with
 #: HTTP 503 (Stripe then retries the delivery). PostgreSQL only.
 LOCK_TIMEOUT = "5s"
-#: The audit code of a refund staff asked Stripe for. A code of its own
-#: ("seedbed.donation.refund_requested") would read better in the admin's history, but
-#: Wagtail refuses codes not registered in grants/*/wagtail_hooks.py.
-REFUND_REQUESTED_ACTION = "seedbed.donation.refunded"
+#: The audit code of a refund staff asked Stripe for; "seedbed.donation.refunded" follows
+#: with Stripe's confirmation, when the ledger takes the money back.
+REFUND_REQUESTED_ACTION = "seedbed.donation.refund_requested"
 
 
 class Result(StrEnum):
@@ -251,6 +250,7 @@ def _checkout_paid(payload):
     log(donation, "seedbed.donation.paid", data={
         "amount": str(donation.amount), "matched": str(matched), "session": summary.session_id,
         "payment_intent": summary.payment_intent_id, "event": payload["id"]})
+    events.donation_paid.send(sender=Donation, donation=donation)
     if donation.donor_email:
         _send_receipt(donation)
     return Result.PROCESSED
@@ -298,6 +298,7 @@ def _charge_refunded(payload):
         log(donation, "seedbed.donation.refunded", data={
             "stage": "confirmed", "amount": str(refunded_now), "refunded_before": str(before), "refunded_total": str(donation.refunded),
             "match_withdrawn": str(donation.match_withdrawn), "charge": summary.charge_id, "event": payload["id"]})
+        events.donation_refunded.send(sender=Donation, donation=donation)
     return Result.PROCESSED
 
 
@@ -338,7 +339,7 @@ def withdraw_matches(award, released):
 
 
 def on_matches_released(sender, award, released, **kwargs):
-    """Receiver of grants.funding.signals.matches_released (connected in apps.py)."""
+    """Receiver of grants.funding.events.matches_released (connected in apps.py)."""
     withdraw_matches(award, released)
 
 
@@ -405,8 +406,8 @@ def request_refund(donation, user, amount=None):
                                        metadata={"donation": str(donation.public_id), "requested_by": user.pk})
     except stripe_gateway.GatewayError as error:
         raise ValidationError(error.message) from error
-    # Logged under the registered "refunded" code, marked as a request: the ledger entry follows
-    # with Stripe's confirmation ("stage": "confirmed").
+    # Logged once Stripe has the request (outside the transaction: Stripe is never called
+    # inside one); the ledger's entry follows with Stripe's confirmation.
     log(donation, REFUND_REQUESTED_ACTION, user=user, data={
-        "stage": "requested", "amount": str(refund.amount), "refund": refund.id, "status": refund.status})
+        "amount": str(refund.amount), "refund": refund.id, "status": refund.status})
     return refund

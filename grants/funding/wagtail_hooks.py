@@ -7,7 +7,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.audit import register_actions
+from core.events import send_after_admin_changes
 from core.money import yuan
+from grants.funding import events
 from grants.funding.models import Fund
 
 
@@ -54,28 +56,12 @@ class FundViewSet(SnippetViewSet):
 
 
 register_snippet(FundViewSet)
+send_after_admin_changes(Fund, events.fund_changed, "fund")
 
 
 @hooks.register("register_log_actions")
-def register_grants_actions(actions):
+def register_funding_actions(actions):
     register_actions(actions, [
-        ("seedbed.proposal.created", _("Proposal started")),
-        ("seedbed.proposal.saved", _("Draft saved")),
-        ("seedbed.proposal.submitted", _("Proposal submitted")),
-        ("seedbed.proposal.attachment_added", _("Attachment added")),
-        ("seedbed.proposal.attachment_removed", _("Attachment removed")),
-        ("seedbed.proposal.resubmitted", _("Proposal resubmitted")),
-        ("seedbed.proposal.screening_started", _("Screening started")),
-        ("seedbed.proposal.screened_in", _("Passed screening")),
-        ("seedbed.proposal.determined.screened_out", _("Screened out")),
-        ("seedbed.proposal.determined.more_info", _("More information requested")),
-        ("seedbed.proposal.determined.approved", _("Approved")),
-        ("seedbed.proposal.determined.rejected", _("Not funded")),
-        ("seedbed.proposal.determined.waitlisted", _("Waitlisted")),
-        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned")),
-        ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
-        ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
-        ("seedbed.proposal.review_submitted", _("Review submitted")),
         ("seedbed.matching.started", _("Matching run started")),
         ("seedbed.matching.computed", _("Matching run computed")),
         ("seedbed.matching.confirmed", _("Matching run confirmed")),
@@ -99,14 +85,4 @@ def register_grants_actions(actions):
         ("seedbed.award.variation_requested", _("Budget variation requested")),
         ("seedbed.award.variation_approved", _("Budget variation approved")),
         ("seedbed.award.variation_rejected", _("Budget variation rejected")),
-        ("seedbed.award.report_submitted", _("Report submitted")),
-        ("seedbed.award.report_approved", _("Report approved")),
-        ("seedbed.award.report_returned", _("Report returned for changes")),
-        ("seedbed.donation.created", _("Donation started")),
-        ("seedbed.donation.paid", _("Donation paid")),
-        ("seedbed.donation.failed", _("Donation payment failed")),
-        ("seedbed.donation.expired", _("Donation abandoned")),
-        ("seedbed.donation.refunded", _("Donation refunded")),
-        ("seedbed.award.report_evidence_added", _("Report evidence added")),
-        ("seedbed.award.report_evidence_removed", _("Report evidence removed")),
     ])

@@ -11,7 +11,7 @@ class ImpactConfig(AppConfig):
     def ready(self):
         # Funding (below) announces each new award; its reports are planned here, in the
         # transaction that creates it.
-        from grants.funding.signals import award_created
+        from grants.funding.events import award_created
         from grants.impact import services
 
         award_created.connect(services.on_award_created, dispatch_uid="impact.plan_reports")

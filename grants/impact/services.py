@@ -2,7 +2,7 @@
 evidence files: photos, sign-in sheets, receipts), and staff approving or returning them.
 
 Funding sits below and never reads reports: it announces each new award
-(`grants.funding.signals.award_created`, on which `plan_reports` runs), and an approved
+(`grants.funding.events.award_created`, on which `plan_reports` runs), and an approved
 report tells it that the tranches waiting for it may be paid (`awards.meet_condition`).
 
 Evidence is private: it lives in `private_storage` (no URL at all) and is handed out only by
@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.uploads import SCAN_TYPES, check_upload
+from grants.funding import events
 from grants.funding.models import Award, Tranche
 from grants.funding.services import awards
 from grants.impact.models import IndicatorResult, Report, ReportEvidence
@@ -45,7 +46,7 @@ def plan_reports(award):
 
 
 def on_award_created(sender, award, **kwargs):
-    """Receiver of grants.funding.signals.award_created (connected in apps.py)."""
+    """Receiver of grants.funding.events.award_created (connected in apps.py)."""
     plan_reports(award)
 
 
@@ -92,6 +93,7 @@ def save_report(report, user, narrative, results, submit=False):
         report.submit(user, timezone.now())
         report.save(update_fields=["status", "submitted_by", "submitted_at"])
         log(report.award, "seedbed.award.report_submitted", user=user, data={"report": report.kind})
+        events.award_changed.send(sender=Award, award=report.award)
         url = mail.absolute_url(reverse("impact:report", args=[report.award_id, report.pk]))
         for person in accounts.staff_members():
             mail.send_to_user("report_submitted", person, {"report": report, "url": url})
@@ -118,6 +120,7 @@ def decide_report(report, user, approve, note=""):
     report.save(update_fields=["status", "decided_by", "decided_at", "staff_note"])
     log(report.award, f"seedbed.award.report_{'approved' if approve else 'returned'}", user=user,
         data={"report": report.kind, "note": note.strip()})
+    events.award_changed.send(sender=Award, award=report.award)
     awards.tell_holders(report.award, "report_decided", {"report": report})
     if approve:
         awards.meet_condition(report.award, CONDITION_MET[report.kind], user)
@@ -144,6 +147,7 @@ def add_evidence(report, user, uploaded):
     evidence.save()
     log(report.award, "seedbed.award.report_evidence_added", user=user,
         data={"report": report.kind, "name": evidence.name, "size": evidence.size})
+    events.award_changed.send(sender=Award, award=report.award)
     return evidence
 
 
@@ -160,6 +164,7 @@ def remove_evidence(evidence, user):
     transaction.on_commit(lambda: storage.delete(path))
     log(report.award, "seedbed.award.report_evidence_removed", user=user,
         data={"report": report.kind, "name": evidence.name})
+    events.award_changed.send(sender=Award, award=report.award)
 
 
 def write_report(report, user, narrative, results, submit=False, upload=None, remove=None):

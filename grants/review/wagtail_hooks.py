@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.audit import register_actions
 from grants.review.models import DeterminationTemplate
 
 
@@ -18,3 +20,21 @@ class DeterminationTemplateViewSet(SnippetViewSet):
 
 
 register_snippet(DeterminationTemplateViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_review_actions(actions):
+    # Logged on the proposal, hence "seedbed.proposal.…": its history reads as one story.
+    register_actions(actions, [
+        ("seedbed.proposal.screening_started", _("Screening started")),
+        ("seedbed.proposal.screened_in", _("Passed screening")),
+        ("seedbed.proposal.determined.screened_out", _("Screened out")),
+        ("seedbed.proposal.determined.more_info", _("More information requested")),
+        ("seedbed.proposal.determined.approved", _("Approved")),
+        ("seedbed.proposal.determined.rejected", _("Not funded")),
+        ("seedbed.proposal.determined.waitlisted", _("Waitlisted")),
+        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned")),
+        ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
+        ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
+        ("seedbed.proposal.review_submitted", _("Review submitted")),
+    ])

@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 from core import mail
 from incubator.accounts import permissions
 from incubator.accounts.models import User
+from incubator.organisations import events
 from incubator.organisations.models import Membership, Organisation
 
 INVITATION_SALT = "seedbed.organisation.invitation"
@@ -92,6 +93,7 @@ def update_organisation(organisation, user, changed_fields):
     _save_checked(organisation)
     log(organisation, "seedbed.organisation.edited", user=user,
         data={"fields": sorted(changed_fields), "from": previous, "to": organisation.status})
+    events.organisation_changed.send(sender=Organisation, organisation=organisation, fields=set(changed_fields))
     if resubmitted:
         _tell_staff_about(organisation)
     return organisation

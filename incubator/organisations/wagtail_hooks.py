@@ -13,7 +13,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.audit import register_actions
-from incubator.organisations import permissions, services
+from core.events import send_after_admin_changes
+from incubator.organisations import events, permissions, services
 from incubator.organisations.forms import VerificationForm
 from incubator.organisations.models import Organisation
 
@@ -71,6 +72,7 @@ class OrganisationViewSet(SnippetViewSet):
 
 organisation_viewset = OrganisationViewSet()
 register_snippet(organisation_viewset)
+send_after_admin_changes(Organisation, events.organisation_changed, "organisation", fields=None)
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.events import send_after_admin_changes
+from incubator.places import events
 from incubator.places.models import Community, District, Street
 
 
@@ -39,3 +41,4 @@ class PlacesViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PlacesViewSetGroup)
+send_after_admin_changes((District, Street, Community), events.place_changed, "place")

@@ -27,15 +27,19 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from grants.calls.models import Theme
+from grants.donations import events as donation_events
 from grants.donations.models import Donation
 from grants.funding.models import Award, AwardFunding
 from grants.funding.services import awards, ledger
+from grants.proposals import services as proposals
 from grants.proposals.models import BudgetLine, Proposal
 from grants.review.models import Review, ReviewAssignment
+from incubator.organisations import services as organisations
 from incubator.organisations.models import Organisation
-from incubator.places.models import Community, Street
+from incubator.places.models import Community, District, Street
 from portal import opendata
 from portal import services as files
+from portal.models import OpenDataChange
 from tests.factories import (
     FundFactory,
     OrganisationFactory,
@@ -146,9 +150,9 @@ def funded(call, applicant, other_applicant, staff, reviewer, funds):
     terminated = awards.sign(award(organisation, applicant, {first: D("90000")}), staff, scan())
     pay_first_tranche(terminated, staff)
     terminated = awards.terminate(terminated, staff, "项目终止")
-    # The setup counts as committed: a test's own changes then queue their own regeneration
-    # (pending callbacks would otherwise stand for them, as they do within one transaction).
-    connection.run_on_commit.clear()
+    # The setup counts as committed and published: a test's own changes then queue their own
+    # regeneration (the setup's would otherwise stand for them, as within one transaction).
+    OpenDataChange.objects.all().delete()
     return {"contracting": contracting, "active": active, "completed": completed, "terminated": terminated,
             "organisation": organisation, "group": group, "communities": communities}
 
@@ -429,7 +433,7 @@ def test_a_stale_file_is_served_while_its_regeneration_is_queued_once(funded, cl
     first = client.get(url).getvalue()
     queued = []
     monkeypatch.setattr(files, "_enqueue", lambda: queued.append(1))
-    log(funded["active"], "seedbed.award.signed", user=staff)  # a change (its on-commit is not run)
+    awards.sign(funded["contracting"], staff, scan())  # a change (its on-commit is not run)
     Proposal.objects.filter(pk=funded["active"].proposal_id).update(title="新的标题")
     assert client.get(url).getvalue() == first
     assert client.get(url).getvalue() == first
@@ -451,17 +455,64 @@ def test_the_task_does_nothing_when_the_files_are_current(funded):
     assert files.regenerate(force=True) == 4
 
 
-def test_only_changes_that_reach_the_export_queue_a_regeneration(funded, staff, monkeypatch,
+def admin_edit(client, named, **changes):
+    """Staff edit a place or a theme in the admin."""
+    fields = {"code": named.code, "name_zh": named.name_zh, "name_en": named.name_en}
+    if isinstance(named, Street):
+        fields.update(district=named.district_id, kind=named.kind)
+    meta = named._meta
+    response = client.post(f"/admin/snippets/{meta.app_label}/{meta.model_name}/edit/{named.pk}/",
+                           {**fields, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def edit_organisation(organisation, staff, **changes):
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    organisations.update_organisation(organisation, staff, list(changes))
+
+
+def test_only_changes_that_reach_the_export_queue_a_regeneration(funded, staff, client, draft, applicant,
                                                                   django_capture_on_commit_callbacks):
+    client.force_login(staff)
     before = files.fingerprint()
     with django_capture_on_commit_callbacks() as callbacks:
-        log(funded["active"].proposal, "seedbed.proposal.saved", user=staff)
-        log(funded["organisation"], "seedbed.organisation.invited", user=staff)
+        proposals.save_draft(draft, applicant, draft.version, lambda: None)
+        edit_organisation(funded["organisation"], staff, contact_phone="023-62000000")  # not published
+        admin_edit(client, District.objects.first(), name_en="Nan'an")  # nor are districts
     assert callbacks == [] and files.fingerprint() == before
     with django_capture_on_commit_callbacks() as callbacks:
-        log(funded["organisation"], "seedbed.organisation.edited", user=staff)
-        log(Street.objects.first(), "wagtail.edit", user=staff)
+        edit_organisation(funded["organisation"], staff, name_en="Nanping Social Work Centre")
+        admin_edit(client, funded["organisation"].street, name_en="Nanping Sub-district")
+        admin_edit(client, Theme.objects.get(code="youth"), name_en="Young people")
     assert callbacks == [files._enqueue] and files.fingerprint() != before
+
+
+def test_a_change_rolled_back_queues_nothing(funded, staff, django_capture_on_commit_callbacks):
+    before = files.fingerprint()
+    tranche = funded["active"].tranches.get(number=2)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ledger.pay(tranche, staff, timezone.localdate(), "PRIVATE-PAYMENT-REF")
+            raise RuntimeError("the payment's transaction fails")
+    assert callbacks == [] and files.fingerprint() == before
+    # The change that follows, in a transaction of its own, still queues its regeneration.
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            ledger.pay(tranche, staff, timezone.localdate(), "PRIVATE-PAYMENT-REF")
+    assert callbacks == [files._enqueue] and files.fingerprint() != before
+
+
+def test_a_gift_to_the_pool_changes_no_grant(funded, funds, django_capture_on_commit_callbacks):
+    pool = Donation(fund=funds[2], amount=D("50"))
+    gift = Donation(award=funded["active"], amount=D("50"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        donation_events.donation_paid.send(sender=Donation, donation=pool)
+        donation_events.donation_refunded.send(sender=Donation, donation=pool)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        donation_events.donation_paid.send(sender=Donation, donation=gift)
+    assert callbacks == [files._enqueue]
 
 
 def test_publishing_a_call_changes_the_fingerprint(funded, call, django_capture_on_commit_callbacks):

@@ -3,10 +3,10 @@ variations, the conditions tranches wait for, and ending early. Money moves thro
 each step here checks the award's state machine, locks, and writes the audit entry.
 
 Reports are grants.impact's, which sits above funding: funding never reads them. It announces
-a new award (`signals.award_created`, on which impact plans the reports), and impact tells it
+a new award (`events.award_created`, on which impact plans the reports), and impact tells it
 when a report is approved (`meet_condition`); tranches and completion read what that recorded
 (`MetCondition`). Likewise the donations that lose their match when an award ends are
-grants.donations' to record (`signals.matches_released`)."""
+grants.donations' to record (`events.matches_released`)."""
 
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from core.money import yuan
-from grants.funding import rules, signals
+from grants.funding import events, rules
 from grants.funding.matching import share_cap
 from grants.funding.models import (
     Award,
@@ -70,7 +70,7 @@ def _step(award, method, *args):
 # -- creation ------------------------------------------------------------------------------
 def create_award(proposal, shares, user, run=None):
     """The award for an approved proposal funded by `shares` ({fund: amount}), with the
-    default tranches and the proposal's budget; `signals.award_created` lets the apps above
+    default tranches and the proposal's budget; `events.award_created` lets the apps above
     add theirs (its reports). Inside the caller's transaction; funds are locked in key order
     before anything is committed."""
 
@@ -93,10 +93,11 @@ def create_award(proposal, shares, user, run=None):
     _plan_tranches(award, total, DEFAULT_SCHEDULE)
     AwardBudgetLine.objects.bulk_create(
         AwardBudgetLine.from_json(BudgetLine.to_json(proposal.budget_lines.all()), award=award))
-    signals.award_created.send(sender=Award, award=award, user=user)
+    events.award_created.send(sender=Award, award=award, user=user)
     log(award, "seedbed.award.created", user=user, data={
         "amount": str(total), "run": run.pk if run else None,
         "funds": {funds[fund.pk].name_zh: str(amount) for fund, amount in shares.items()}})
+    events.award_changed.send(sender=Award, award=award)
     tell_holders(award, "award_created")
     award.refresh_from_db()
     return award
@@ -126,6 +127,7 @@ def set_schedule(award, schedule, user):
     _plan_tranches(award, award.amount, schedule)
     log(award, "seedbed.award.schedule_changed", user=user,
         data={"schedule": [[str(p), c] for p, c in schedule]})
+    events.award_changed.send(sender=Award, award=award)
     return award
 
 
@@ -142,6 +144,7 @@ def sign(award, user, signed_copy):
     award.signed_at = timezone.now()
     award.save(update_fields=["status", "signed_copy", "signed_at", "updated_at"])
     log(award, "seedbed.award.signed", user=user, data={"file": award.signed_copy.name})
+    events.award_changed.send(sender=Award, award=award)
     tell_holders(award, "award_signed")
     return award
 
@@ -214,6 +217,7 @@ def _complete_if_done(award, user):
         award.complete()
         award.save(update_fields=["status", "updated_at"])
         log(award, "seedbed.award.completed", user=user)
+        events.award_changed.send(sender=Award, award=award)
     return award
 
 
@@ -227,12 +231,13 @@ def terminate(award, user, reason):
     pool = Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True).order_by("-year", "pk").first()
     released = ledger.close(award, user, pool)
     if released:
-        signals.matches_released.send(sender=Award, award=award, user=user, released=released)
+        events.matches_released.send(sender=Award, award=award, user=user, released=released)
     award.refresh_from_db()
     award.status = Award.Status.TERMINATED
     award.closing_note = reason.strip()
     award.save(update_fields=["status", "closing_note", "updated_at"])
     log(award, "seedbed.award.terminated", user=user, data={"reason": reason.strip()})
+    events.award_changed.send(sender=Award, award=award)
     tell_holders(award, "award_terminated", {"reason": reason.strip()})
     return award
 
@@ -309,6 +314,7 @@ def request_variation(award, user, lines, reason, amount_change=ZERO):
         previous_lines=AwardBudgetLine.to_json(award.budget_lines.all()))
     log(award, "seedbed.award.variation_requested", user=user,
         data={"variation": variation.pk, "amount_change": str(amount_change), "reason": reason.strip()})
+    events.award_changed.send(sender=Award, award=award)
     url = mail.absolute_url(reverse("funding:award_detail", args=[award.pk]) + "#variations")
     for person in people.staff_members():
         mail.send_to_user("variation_requested", person, {"award": award, "variation": variation, "url": url})
@@ -334,6 +340,7 @@ def decide_variation(variation, user, approve, note="", fund=None):
     log(variation.award, f"seedbed.award.variation_{variation.status}", user=user, data={
         "variation": variation.pk, "amount_change": str(variation.amount_change), "note": note.strip(),
         "fund": variation.fund.name_zh if variation.fund else None})
+    events.award_changed.send(sender=Award, award=variation.award)
     tell_holders(variation.award, "variation_decided", {"variation": variation})
     return variation
 

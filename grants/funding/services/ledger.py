@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.money import CENT, round_money, yuan
+from grants.funding import events
 from grants.funding.models import Award, AwardFunding, Disbursement, Fund, Tranche
 
 ZERO = Decimal("0")
@@ -187,6 +188,8 @@ def pay(tranche, user, paid_on, reference):
     _change(award, paid=tranche.amount)
     tranche.pay(paid_on, reference, user)
     tranche.save(update_fields=["status", "paid_on", "payment_reference", "paid_by"])
+    # Sent here, not by awards.pay_tranche: a payment is public however it is recorded.
+    events.award_changed.send(sender=Award, award=award)
     return tranche, parts
 
 

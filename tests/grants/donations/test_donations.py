@@ -385,12 +385,25 @@ def test_staff_ask_stripe_for_a_refund_and_the_ledger_waits_for_stripes_confirma
     assert sent.idempotency_key == service.refund_idempotency_key(donation, Decimal("30.00"))
     donation.refresh_from_db()
     assert donation.refunded == 0  # until charge.refunded arrives
-    entry = ModelLogEntry.objects.for_instance(donation).get(action="seedbed.donation.refunded", user=staff)
-    assert entry.data["stage"] == "requested" and entry.data["amount"] == "30.00"
+    entry = ModelLogEntry.objects.for_instance(donation).get(action="seedbed.donation.refund_requested", user=staff)
+    assert entry.data["amount"] == "30.00"
+    assert not ModelLogEntry.objects.for_instance(donation).filter(action="seedbed.donation.refunded").exists()
 
     post_webhook(client, WEBHOOK, refunded(fake_stripe, donation))
     donation.refresh_from_db()
     assert donation.refunded == Decimal("30.00")
+
+
+def test_a_refund_request_has_its_own_audit_code_and_label(fake_stripe, client, award, staff):
+    donation = start(award)
+    pay(client, fake_stripe, donation)
+    service.request_refund(Donation.objects.get(pk=donation.pk), staff, Decimal("10"))
+    entry = ModelLogEntry.objects.for_instance(donation).get(user=staff)
+    assert entry.action == service.REFUND_REQUESTED_ACTION == "seedbed.donation.refund_requested"
+    with translation.override("zh-hans"):
+        assert str(entry.message) == "已申请退款"
+    with translation.override("en"):
+        assert str(entry.message) == "Refund requested"
 
 
 def test_a_repeated_refund_request_is_one_refund_at_stripe(fake_stripe, client, award, staff):
