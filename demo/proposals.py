@@ -7,7 +7,7 @@ numbers and audit entries exist). Safe to run again: each item is looked up firs
 what is missing is added.
 
 Dates are relative to now, so a freshly seeded site always has an open, an upcoming and a
-closed call. The emails the services send go to an in-memory outbox, not the console.
+closed call.
 """
 
 from datetime import datetime, time, timedelta
@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry
@@ -36,8 +35,6 @@ from incubator.organisations.services import (
 )
 from incubator.organisations.uscc import check_character
 from incubator.places.models import Community, Street
-
-QUIET_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 # -- themes ----------------------------------------------------------------------------------
 
@@ -911,8 +908,7 @@ def ensure_demo_grants():
 
     Needs the places and the demo users (staff@ and applicant@) to exist already.
     """
-    # The services email staff and applicants: keep those messages out of the console.
-    with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
+    with transaction.atomic():
         themes = ensure_themes()
         calls, pages = ensure_calls()
         applicants = ensure_applicants()

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from core import tasks
 from grants.calls.models import CallPage, Theme
 from grants.funding.models import Award, Fund
 from incubator.organisations.models import Organisation
@@ -206,20 +207,25 @@ def _enqueue():
     regenerate_files.enqueue()
 
 
+def _regenerate_now():
+    regenerate_files.call()
+
+
 def schedule():
     """Queue a regeneration when the current transaction commits (at once outside one),
     once per transaction however many entries it writes (a matching run's confirmation
-    writes hundreds).
+    writes hundreds); inside `core.tasks.run_now()`, regenerate at the commit instead.
 
     Django keeps the pending callbacks as (savepoints open when registered, callback, …); one
     of ours registered within savepoints that are all still open is dropped only with the
     change asking now, so a second is not needed."""
+    ours = _regenerate_now if tasks.running_now() else _enqueue
     connection = transaction.get_connection()
     open_now = set(connection.savepoint_ids)
-    if any(callback is _enqueue and savepoints <= open_now
+    if any(callback is ours and savepoints <= open_now
            for savepoints, callback, *_rest in connection.run_on_commit):
         return
-    transaction.on_commit(_enqueue)
+    transaction.on_commit(ours)
 
 
 def model_entry_saved(sender, instance, created, raw=False, **kwargs):

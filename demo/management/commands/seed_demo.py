@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from core import mail, tasks
 from demo.funding import ensure_demo_funding
 from demo.funding import summary_line as funding_summary_line
 from demo.people import DEMO_PASSWORD, DEMO_USERS, bulk_applicants, ensure_demo_users
@@ -22,6 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale=0, **options):
+        # The demo goes through the real services, which email people and queue background
+        # work. Its people are made up and no worker may be running: the services send no
+        # email here, and what they queue runs at once, so nothing is left in a queue.
+        with mail.quiet(), tasks.run_now():
+            self.seed(scale)
+
+    def seed(self, scale):
         ensure_roles()
         ensure_places()
         pages = ensure_demo_pages()
