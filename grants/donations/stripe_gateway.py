@@ -267,17 +267,6 @@ def _metadata(metadata):
     return clean
 
 
-def retrieve_checkout_session(session_id):
-    """The session as Stripe has it now (e.g. for a success page that arrives before the
-    webhook), as a `CheckoutSummary`."""
-    try:
-        session = client().v1.checkout.sessions.retrieve(session_id)
-    except stripe.StripeError as error:
-        raise _failed(error, _("The payment service could not say how this donation stands. "
-                               "Please try again later.")) from error
-    return _checkout_summary(session.to_dict())
-
-
 # --- refunds ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -265,14 +265,6 @@ class MatchingLine(models.Model):
         ordering = ["run", "rank"]
         constraints = [models.UniqueConstraint(fields=["run", "proposal"], name="one_line_per_proposal")]
 
-    @property
-    def funded(self):
-        return bool(self.shares)
-
-    @property
-    def greedy_funded(self):
-        return bool(self.greedy_shares)
-
 
 def signed_agreement_path(award, filename):
     return f"awards/{award.pk}/agreement-{uuid.uuid4().hex[:8]}-{filename}"
@@ -542,9 +534,3 @@ class BudgetVariation(models.Model):
     @transition(field=status, source=Status.REQUESTED, target=Status.REJECTED)
     def reject(self):
         pass
-
-    @property
-    def lines_total(self):
-        from core.money import CENT
-
-        return sum((Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(CENT) for line in self.lines)
