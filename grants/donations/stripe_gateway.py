@@ -28,7 +28,7 @@ stored payload).
 
 Tests never reach the network: they set `HTTP_CLIENT` to a fake `stripe.HTTPClient`
 (``monkeypatch.setattr(stripe_gateway, "HTTP_CLIENT", FakeStripe())``, which the
-``fake_stripe`` fixture in tests/stripe_fake.py does), or point STRIPE_API_BASE at the local
+``fake_stripe`` fixture in tests/stripe_fake/ does), or point STRIPE_API_BASE at the local
 fake server there. `client(http_client=...)` takes a transport for a single call site.
 """
 
