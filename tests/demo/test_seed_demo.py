@@ -17,9 +17,8 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Locale, ModelLogEntry, Page, PageLogEntry, Revision
 
 from cms.models import StandardPage
-from demo.funding import LINKAGE, find_past_call
-from demo.people import DEMO_PASSWORD
-from demo.proposals import APPLICANTS
+from demo.calls import LINKAGE, find_past_call
+from demo.people import APPLICANTS, DEMO_PASSWORD
 from grants.calls.models import CallIndexPage, CallPage, Theme
 from grants.donations.models import Donation
 from grants.funding.models import (
