@@ -30,10 +30,6 @@ def visible_proposals(user):
     return Proposal.objects.filter(organisation__memberships__user=user)
 
 
-def can_view_proposal(user, proposal):
-    return can_read_all_proposals(user) or organisations_permissions.membership(user, proposal.organisation) is not None
-
-
 def can_edit_proposal(user, proposal):
     """Members change their organisation's proposal while it is a draft, or when staff asked
     for more information."""
