@@ -1,12 +1,15 @@
 """Demo review data: screening, reviewer assignments, conflicts, scores and decisions, so the
 demo shows a proposal in every state.
 
-It runs after demo.proposals and moves that demo's submitted proposals on through the review
-services (adding two more submissions, as demo.proposals makes them), exactly as staff and
-reviewers would: every step is checked by the state machine, audited and emailed (to an
-in-memory outbox). Each step is then dated back to when it "happened", so the timeline reads
-naturally: the closed call was reviewed and decided months ago, the open calls are being
-screened and reviewed now.
+It runs after this year's proposals are made and moves the submitted ones on through the
+review services (adding two more submissions first: demo.proposals.EXTRA_PROPOSALS), exactly as
+staff and reviewers would: every step is checked by the state machine and audited (the emails
+the services would send are not: seed_demo runs quiet). Each step is then dated back to when it
+"happened", so the timeline reads naturally: the closed call was reviewed and decided months
+ago, the open calls are being screened and reviewed now.
+
+Last year's forty proposals (demo/past_proposals.py) are reviewed the same way by the funding
+demo: `review_plans` scores them from each project's quality and a little noise.
 
 Safe to run again: each step is taken only when the proposal, assignment or review has not got
 there yet, so a second run finds nothing to do and adds nothing.
@@ -22,17 +25,20 @@ What it shows, by call:
   screened; 院坝议事厅 (the demo applicant's) submitted and untouched.
 """
 
-from contextlib import contextmanager
+import random
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count
-from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Locale, ModelLogEntry
 
-from demo.proposals import LEHE, NEIGHBOURS, QUIET_EMAIL, STAFF_EMAIL, C, K, _at, _make_proposal
+from demo.calls import GOVERNANCE, GOVERNANCE_RUBRIC, LINKAGE, SMALL
+from demo.history import at, audited_at
+from demo.past_proposals import proposal_specs
+from demo.people import HE, LI, STAFF_EMAIL, SUN, ZHOU
+from demo.proposals import EXTRA_PROPOSALS, ensure_proposal
 from grants.calls.models import CallPage
 from grants.proposals.models import Proposal
 from grants.review.models import ConflictOfInterest, DeterminationTemplate, Review, ReviewAssignment
@@ -55,70 +61,7 @@ S = Proposal.Status
 O = DeterminationTemplate.Outcome
 R = Review.Recommendation
 
-GOVERNANCE = "community-governance-innovation"
-SMALL = "small-community-projects"
-LINKAGE = "five-forces-community-services"
-
-# -- the reviewers (accounts made by demo.people.DEMO_USERS) -------------------------------
-
-LI = "reviewer@seedbed.test"        # 李建国：社区治理专家
-ZHOU = "reviewer2@seedbed.test"     # 周文：高校社会工作系教师
-HE = "reviewer3@seedbed.test"       # 何丽萍：资深社工督导
-SUN = "reviewer4@seedbed.test"      # 孙志远：财务专家
-
-# -- two more submissions, made like demo.proposals makes its proposals --------------------------
-# Submitted after the grants demo's last one, so reference numbers still rise with the dates.
-
-EXTRA_PROPOSALS = [
-    {
-        "call": GOVERNANCE, "organisation": LEHE, "user": "lehe@seedbed.test",
-        "submitted": 1,
-        "title": "弹子石街道王家沱社区“社区基金”微治理项目",
-        "summary": "依托社区基金，每季度由居民提出身边的小事提案，经居民评审会投票后资助居民自组织实施，培育社区自治骨干。",
-        "communities": ["500108006004"], "themes": ["governance", "neighbours"],
-        "months": 12, "cofunding": Decimal("20000.00"),
-        "budget": [
-            (C.PERSONNEL, "社区基金专员补贴", "12", "月", "3500.00"),
-            (C.ACTIVITIES, "居民提案评审会", "6", "场", "1500.00"),
-            (C.ACTIVITIES, "居民微治理项目资助", "10", "个", "5000.00"),
-            (C.TRAINING, "居民骨干能力培训", "4", "场", "2000.00"),
-            (C.PUBLICITY, "社区基金年报及公示", "1", "批", "3000.00"),
-            (C.ADMINISTRATION, "项目管理费", "1", "项", "6000.00"),
-        ],
-        "indicators": [(K.ACTIVITIES, "", "", "6"), (K.CUSTOM, "资助的居民微治理项目", "个", "10"),
-                       (K.VOLUNTEERS, "", "", "40")],
-        "answers": {
-            "lead": "吴磊，基金会秘书长，023-6238 5005",
-            "need": "王家沱社区是开埠老街区，老年人口占 34%，居民反映的路灯、扶手、公共晾晒等小事多，但社区缺少可以快速回应的小额资金。",
-            "plan": "第 1 月建立社区基金管理委员会；每季度征集居民提案并召开评审会；资助项目由居民自组织实施，基金会全程陪伴；第 12 月出具年报。",
-            "people": "2600",
-            "kind": "延续项目",
-            "partners": ["社区居委会", "驻区单位"],
-        },
-    },
-    {
-        "call": SMALL, "organisation": NEIGHBOURS, "user": "linli@seedbed.test",
-        "submitted": 0,
-        "title": "南湖社区“爱心理发角”为老服务微项目",
-        "summary": "招募退休理发师和青年志愿者，每月两次在南湖社区院坝为 80 岁以上和行动不便的老人免费理发，并为卧床老人上门服务。",
-        "communities": ["500108002001"], "themes": ["elderly", "neighbours"],
-        "months": 5, "cofunding": Decimal("0.00"),
-        "budget": [
-            (C.MATERIALS, "理发工具及消毒用品", "4", "套", "800.00"),
-            (C.ACTIVITIES, "院坝理发活动", "12", "场", "300.00"),
-            (C.TRAINING, "志愿者理发及安全培训", "2", "场", "600.00"),
-            (C.PUBLICITY, "服务公告及宣传", "1", "批", "500.00"),
-        ],
-        "indicators": [(K.BENEFICIARIES, "", "", "600"), (K.VOLUNTEERS, "", "", "12")],
-        "answers": {
-            "small_what": "小区高龄老人多，行动不便的老人下楼去理发店困难，卧床老人理发只能靠家人。",
-            "small_residents": "30",
-            "small_place": "南湖社区南湖路院坝及各楼栋",
-        },
-    },
-]
-
-# -- what happens to each proposal ------------------------------------------------------------
+# -- what happens to each proposal -----------------------------------------------------------
 # A moment is (days from today, hour, minute) in Beijing time, or a timedelta after the previous
 # step. Scores are listed in the order of the call's rubric; comments are keyed by the
 # criterion's position: (text, shared with the applicant).
@@ -262,7 +205,88 @@ PLANS = [
 ]
 
 
-# -- helpers ----------------------------------------------------------------------------------
+# -- last year's: scores from each project's quality -----------------------------------------
+
+PANELS = [[LI, ZHOU, HE], [LI, ZHOU, SUN], [LI, HE, SUN], [ZHOU, HE, SUN]]
+
+COMMENTS = {
+    # criterion position: (said of a good score, said of a weak one)
+    0: (["需求调研扎实，服务对象和人数清楚。", "需求来自入户走访和居民议事，有数据支撑。", "服务对象定位准确，切口小而实。"],
+        ["需求分析偏笼统，缺少服务对象的基础数据。", "需求与活动设计的对应关系不够清晰。"]),
+    1: (["团队有同类项目经验，进度安排合理。", "机构在本社区扎根多年，执行有保障。", "分工明确，志愿者队伍基础好。"],
+        ["执行团队人手偏紧，建议明确志愿者的分工。", "机构首次承接同类项目，建议加强督导。"]),
+    2: (["预算明细清楚，单价基本合理。", "配套资金落实，预算结构合理。"],
+        ["物资费单价偏高，建议询价后调整。", "人员费占比接近上限，建议适当压缩。"]),
+    3: (["居民参与设计充分，项目结束后有延续机制。", "注重培育居民骨干，可持续性好。"],
+        ["可持续性考虑不足，建议培育居民骨干接手。", "驻区单位和居民的参与方式需要细化。"]),
+    4: (["指标可量化，便于中期和结项核查。", "成效指标与目标一致，可核查。"],
+        ["满意度指标建议明确测评方式。", "部分指标难以核查，建议补充佐证方式。"]),
+}
+OVERALL = {
+    R.FUND: ["项目设计完整，建议立项。", "需求真实、设计扎实，建议优先资助。", "同意资助。"],
+    R.FUND_WITH_CHANGES: ["建议按评审意见调整预算后立项。", "总体可行，请在签订协议前完善实施计划。"],
+    R.DO_NOT_FUND: ["项目基础较弱，不建议本批次资助。", "建议完善需求调研后再申报。"],
+}
+DECISIONS = {
+    S.APPROVED: ("经专家评审和中心评审会审议，同意立项。资助资金将根据配资结果从政府购买服务资金、福彩公益金、"
+                 "慈善会基金等渠道安排，请于收到通知后 10 个工作日内到中心签订资助协议。"),
+    S.WAITLISTED: ("项目进入候补名单。本批次资金按得分顺序配置，如有立项项目终止或产生结余资金，将按得分顺序递补，"
+                   "届时中心会另行通知。"),
+    S.REJECTED: ("感谢贵组织的申报。评审认为项目的需求分析和实施计划还不够充分，与同批次项目相比竞争力不足，"
+                 "本批次不予资助。欢迎结合评审意见完善后申报今后的项目。"),
+}
+
+
+def _reviews_of(spec, number):
+    """Three reviewers' scores and comments, from the project's quality and a little noise."""
+    rng = random.Random(f"seedbed-demo-review-{spec['title']}")
+    panel = [LI, ZHOU, SUN] if spec["org"] == "silver" else PANELS[number % len(PANELS)]
+    weights = [criterion["value"]["weight"] for criterion in GOVERNANCE_RUBRIC["zh"]]
+    reviews = []
+    for place, reviewer in enumerate(panel):
+        bias = rng.uniform(-0.4, 0.4)
+        scores = [max(3, min(10, round(spec["quality"] + bias + rng.uniform(-0.9, 0.9)))) for _w in weights]
+        total = sum(Decimal(w) * s / 10 for w, s in zip(weights, scores))
+        recommendation = R.FUND if total >= 78 else R.FUND_WITH_CHANGES if total >= 64 else R.DO_NOT_FUND
+        comments = {}
+        for position in rng.sample(range(len(weights)), 2):
+            good, weak = COMMENTS[position]
+            comments[position] = (rng.choice(good if scores[position] >= 8 else weak), rng.random() < 0.7)
+        assigned = 425 - (number % 3) * 0.2
+        opened = assigned - 1 - place - rng.random()
+        reviews.append({
+            "reviewer": reviewer, "assigned": (-assigned, 10, (number * 3 + place) % 60), "days": 14,
+            "opened": (-opened, 19 + place, (number * 7) % 60),
+            "done": (-(opened - 2 - rng.randint(0, 5)), 20 + place % 3, (number * 11) % 60),
+            "scores": scores, "recommendation": recommendation, "comments": comments,
+            "comment": (rng.choice(OVERALL[recommendation]), rng.random() < 0.5), "total": total,
+        })
+    return reviews
+
+
+def review_plans(slug):
+    """Screening, three reviews and the decision for each proposal of the call `slug`: most
+    approved, the three after them waitlisted, the four weakest rejected."""
+    specs = proposal_specs()
+    reviewed = [(spec, _reviews_of(spec, number)) for number, spec in enumerate(specs)]
+    ranked = sorted(range(len(specs)), key=lambda i: -sum(r["total"] for r in reviewed[i][1]))
+    outcome = {i: S.APPROVED for i in ranked[:-7]}
+    outcome.update({i: S.WAITLISTED for i in ranked[-7:-4]})
+    outcome.update({i: S.REJECTED for i in ranked[-4:]})
+    plans = []
+    for number, (spec, reviews) in enumerate(reviewed):
+        minute = (number * 7) % 60
+        plans.append({
+            "call": slug, "title": spec["title"], "target": outcome[number],
+            "screening": (-428, 9, minute),
+            "passed": ((-427, 14, minute), "资格审查通过：组织已认证，金额、配套资金和实施期均符合征集要求。"),
+            "reviews": [{key: value for key, value in review.items() if key != "total"} for review in reviews],
+            "decision": ((-405, 15 + number % 3, minute), DECISIONS[outcome[number]]),
+        })
+    return plans
+
+
+# -- taking the steps ------------------------------------------------------------------------
 
 class _Clock:
     """The moments of one proposal's steps: in order, after its submission, never in the future."""
@@ -271,19 +295,10 @@ class _Clock:
         self.last = proposal.submitted_at
 
     def __call__(self, when):
-        moment = self.last + when if isinstance(when, timedelta) else _at(*when)
+        moment = self.last + when if isinstance(when, timedelta) else at(*when)
         moment = min(moment, timezone.now() - timedelta(minutes=1))
         self.last = max(moment, self.last + timedelta(minutes=1))
         return self.last
-
-
-@contextmanager
-def _audited_at(moment):
-    """Date the audit entries written inside the block back to `moment`."""
-
-    last = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    ModelLogEntry.objects.filter(pk__gt=last).update(timestamp=moment)
 
 
 def _scores(proposal, spec):
@@ -314,7 +329,7 @@ def _review_events(plan):
             events.append((spec["opened"], "open", spec))
         if "done" in spec or "draft" in spec:
             events.append((spec.get("done") or spec["draft"], "review", spec))
-    return sorted(events, key=lambda event: _at(*event[0]))
+    return sorted(events, key=lambda event: at(*event[0]))
 
 
 def _review_step(proposal, when, what, spec, staff, reviewers, clock):
@@ -326,7 +341,7 @@ def _review_step(proposal, when, what, spec, staff, reviewers, clock):
             return 0
         moment = clock(when)
         due_on = timezone.localdate(moment) + timedelta(days=spec.get("days", REVIEW_DAYS))
-        with _audited_at(moment):
+        with audited_at(moment):
             assignment = assign_reviewer(proposal, reviewer, staff, due_on)
         ReviewAssignment.objects.filter(pk=assignment.pk).update(created_at=moment)
         return 1
@@ -334,7 +349,7 @@ def _review_step(proposal, when, what, spec, staff, reviewers, clock):
         return 0
     if what == "conflict":
         moment = clock(when)
-        with _audited_at(moment):
+        with audited_at(moment):
             declare_conflict(assignment, reviewer, True, spec["conflict"][1])
         ConflictOfInterest.objects.filter(
             reviewer=reviewer, organisation=proposal.organisation_id).update(declared_at=moment)
@@ -343,7 +358,7 @@ def _review_step(proposal, when, what, spec, staff, reviewers, clock):
         if assignment.no_conflict_declared_at is not None:
             return 0
         moment = clock(when)
-        with _audited_at(moment):
+        with audited_at(moment):
             declare_conflict(assignment, reviewer, False)
         ReviewAssignment.objects.filter(pk=assignment.pk).update(no_conflict_declared_at=moment)
         return 1
@@ -354,7 +369,7 @@ def _review_step(proposal, when, what, spec, staff, reviewers, clock):
         return 0
     moment = clock(when)
     comment, shared = spec.get("comment", ("", False))
-    with _audited_at(moment):
+    with audited_at(moment):
         review = save_review(assignment, reviewer, _scores(proposal, spec), comment, shared,
                              spec.get("recommendation", ""), submit=submit)
     Review.objects.filter(pk=review.pk).update(
@@ -373,7 +388,7 @@ def _advance(plan, staff, reviewers):
     def step(when, action, *args):
         nonlocal proposal, steps
         moment = clock(when)
-        with _audited_at(moment):
+        with audited_at(moment):
             proposal = action(proposal, staff, *args)
         if action in (screen_out, determine):  # a decision the applicant is told about
             Proposal.objects.filter(pk=proposal.pk).update(decided_at=moment)
@@ -402,6 +417,14 @@ def _advance(plan, staff, reviewers):
     return steps
 
 
+def take_steps(plans):
+    """Take each proposal of `plans` as far as its plan goes, as the demo's staff and
+    reviewers; returns the number of steps taken."""
+    staff = User.objects.get(email=STAFF_EMAIL)
+    reviewers = {user.email: user for user in User.objects.filter(email__in=[LI, ZHOU, HE, SUN])}
+    return sum(_advance(plan, staff, reviewers) for plan in plans)
+
+
 def ensure_extra_proposals():
     """The two extra submissions; returns the number created."""
     default = Locale.get_default()
@@ -409,27 +432,20 @@ def ensure_extra_proposals():
     for spec in EXTRA_PROPOSALS:
         call = CallPage.objects.get(slug=spec["call"], locale=default)
         organisation = Organisation.objects.get(name_zh=spec["organisation"])
-        if Proposal.objects.filter(call=call, organisation=organisation, title=spec["title"]).exists():
-            continue
-        _make_proposal(spec, call, organisation, User.objects.get(email=spec["user"]))
-        created += 1
+        created += ensure_proposal(spec, call, organisation, User.objects.get(email=spec["user"]))
     return created
 
 
-# -- all of it --------------------------------------------------------------------------------
+# -- all of it -------------------------------------------------------------------------------
 
 def ensure_demo_reviews():
     """Move the demo proposals through screening, review and decisions; returns a summary.
 
-    Needs demo.proposals's data and the demo reviewers and staff (demo.people) to exist.
+    Needs this year's proposals and the demo reviewers and staff (demo.people) to exist.
     """
-    # The services email staff, reviewers and applicants: keep those out of the console.
-    # (Mail leaves on commit, so the transaction must end inside the override.)
-    with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
-        staff = User.objects.get(email=STAFF_EMAIL)
-        reviewers = {user.email: user for user in User.objects.filter(email__in=[LI, ZHOU, HE, SUN])}
+    with transaction.atomic():
         proposals = ensure_extra_proposals()
-        steps = sum(_advance(plan, staff, reviewers) for plan in PLANS)
+        steps = take_steps(PLANS)
     states = dict(Proposal.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return {
         "reviewers": User.objects.filter(groups__name=permissions.REVIEWER).distinct().count(),

@@ -126,43 +126,59 @@ PROJECTS_PAGE = {
 }
 
 
+def _publish_page(model, spec, parent):
+    """A new page of `model` from `spec` (its slug and Chinese fields) under `parent`, published."""
+
+    page = model(slug=spec["slug"], show_in_menus=True, **spec["zh"])
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def translate(page, locale, content, slug):
+    """Give `page` its translation in `locale` (a published copy with translated fields), unless
+    it has one; returns whether it was made now."""
+
+    if page.has_translation(locale):
+        return False
+    translation = page.copy_for_translation(locale, copy_parents=False)
+    for field, value in content.items():
+        setattr(translation, field, value)
+    translation.slug = slug
+    translation.save_revision().publish()
+    return True
+
+
+def ensure_page(model, spec, parent, english, page):
+    """`page`, or a new one from `spec` under `parent`, published, and its English translation;
+    returns (page, whether the page was made now, whether its translation was)."""
+
+    made = page is None
+    if made:
+        page = _publish_page(model, spec, parent)
+    return page, made, translate(page, english, spec["en"], spec["slug"])
+
+
 @transaction.atomic
 def ensure_single_page(model, spec, home, english):
-    """A page of which the home page has one (the project browser, the figures), in both
-    languages; returns the number of pages created."""
+    """The page of `model` of which the home page has one (the project browser, the figures,
+    the call index), in both languages; returns what `ensure_page` does."""
 
-    return _ensure_page(model, spec, home, english, model.objects.child_of(home).first())
-
-
-def _ensure_page(model, spec, home, english, page):
-    """`page`, or a new one from `spec` under the home page, published with its English
-    translation; returns 1 if a page was created."""
-
-    created = 0
-    if page is None:
-        page = model(slug=spec["slug"], show_in_menus=True, **spec["zh"])
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        created += 1
-    if not page.has_translation(english):
-        translation = page.copy_for_translation(english, copy_parents=False)
-        for field, value in spec["en"].items():
-            setattr(translation, field, value)
-        translation.slug = spec["slug"]
-        translation.save_revision().publish()
-    return created
+    return ensure_page(model, spec, home, english, model.objects.child_of(home).first())
 
 
 @transaction.atomic
 def ensure_demo_pages():
+    """The standard pages, the project browser and the figures in both languages, and the
+    site settings; returns the number of (Chinese) pages created."""
     home = ensure_site()
     english = Locale.objects.get(language_code="en")
     created = 0
     for spec in PAGES:
         page = StandardPage.objects.child_of(home).filter(slug=spec["slug"]).first()
-        created += _ensure_page(StandardPage, spec, home, english, page)
-    created += ensure_single_page(ProjectIndexPage, PROJECTS_PAGE, home, english)
-    created += ensure_single_page(FiguresPage, FIGURES_PAGE, home, english)
+        created += ensure_page(StandardPage, spec, home, english, page)[1]
+    created += ensure_single_page(ProjectIndexPage, PROJECTS_PAGE, home, english)[1]
+    created += ensure_single_page(FiguresPage, FIGURES_PAGE, home, english)[1]
 
     site = Site.objects.get(is_default_site=True)
     settings = SiteSettings.for_site(site)

@@ -286,14 +286,6 @@ class PackageWriter:
         self.out.write("\n]}\n")
 
 
-def write_package(out, grants, metadata):
-    writer = PackageWriter(out, metadata)
-    for item in grants:
-        writer.add(item)
-    writer.close()
-    return writer.count
-
-
 # The flattened CSV: 360Giving's own column titles (the schema's titles joined by ":", as
 # flatten-tool reads them). Arrays that always hold one item use the rolled-up titles of
 # 360Giving's grants.csv template ("Recipient Org:Identifier"; only the fields the schema

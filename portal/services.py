@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core import tasks
 from portal import opendata
 from portal.models import OpenDataChange
 
@@ -194,6 +195,10 @@ def _enqueue():
     regenerate_files.enqueue()
 
 
+def _regenerate_now():
+    regenerate_files.call()
+
+
 def data_changed(**kwargs):
     """Receiver of the events that change what the files publish (connected in
     PortalConfig.ready): note the change and queue one regeneration for when the sender's
@@ -214,7 +219,8 @@ def data_changed(**kwargs):
     change = OpenDataChange.objects.create()
     if not queued:
         _noted.pk = change.pk
-        transaction.on_commit(_enqueue, robust=True)
+        # Inside core.tasks.run_now() (the demo), regenerate at the commit instead of queuing.
+        transaction.on_commit(_regenerate_now if tasks.running_now() else _enqueue, robust=True)
 
 
 def donation_changed(donation, **kwargs):

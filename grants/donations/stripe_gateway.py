@@ -28,7 +28,7 @@ stored payload).
 
 Tests never reach the network: they set `HTTP_CLIENT` to a fake `stripe.HTTPClient`
 (``monkeypatch.setattr(stripe_gateway, "HTTP_CLIENT", FakeStripe())``, which the
-``fake_stripe`` fixture in tests/stripe_fake.py does), or point STRIPE_API_BASE at the local
+``fake_stripe`` fixture in tests/stripe_fake/ does), or point STRIPE_API_BASE at the local
 fake server there. `client(http_client=...)` takes a transport for a single call site.
 """
 
@@ -266,17 +266,6 @@ def _metadata(metadata):
     if len(clean) > 50 or any(len(k) > 40 or len(v) > 500 for k, v in clean.items()):
         raise ValueError("metadata exceeds Stripe's limits (50 keys, 40/500 characters)")
     return clean
-
-
-def retrieve_checkout_session(session_id):
-    """The session as Stripe has it now (e.g. for a success page that arrives before the
-    webhook), as a `CheckoutSummary`."""
-    try:
-        session = client().v1.checkout.sessions.retrieve(session_id)
-    except stripe.StripeError as error:
-        raise _failed(error, _("The payment service could not say how this donation stands. "
-                               "Please try again later.")) from error
-    return _checkout_summary(session.to_dict())
 
 
 # --- refunds ---------------------------------------------------------------------------------

@@ -3,12 +3,9 @@
 The amount is written in figures and in Chinese capitals (大写金额, e.g. 人民币壹拾伍万元整) as
 Chinese financial documents require; cn2an's "rmb" mode writes the capitals. The context is a
 plain dict built from the award, so the benchmark can render the same template without a
-database (`sample_agreement_pdf`).
+database (bench/matching.py).
 """
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 import cn2an
 from django.conf import settings
@@ -27,11 +24,6 @@ def capitals(amount):
         return "人民币零元整"
     written = cn2an.an2cn(f"{amount:f}", "rmb")
     return "人民币" + written if written.endswith(("整", "角", "分")) else "人民币" + written + "整"
-
-
-@dataclass
-class Row:
-    cells: list
 
 
 def agreement_context(award):
@@ -70,33 +62,3 @@ def agreement_context(award):
 def agreement_pdf(award, language=None):
     with translation.override(language or translation.get_language()):
         return render_pdf("funding/pdf/agreement.html", agreement_context(award))
-
-
-def sample_agreement_pdf():
-    """A realistic agreement without a database, for the benchmark."""
-
-    amount = Decimal("150000.00")
-    context = {
-        "issuer": settings.AGREEMENT_ISSUER, "reference": "NA-2026-0042",
-        "title": "南坪街道“银龄互助”老年人居家关爱项目", "call": "2026年南岸区社区治理创新项目",
-        "organisation": {"name": "南岸区阳光社工服务中心", "name_en": "", "code": "52500108MJP123456X",
-                         "address": "南坪街道江南大道8号", "contact": "周老师", "phone": "023-62800000",
-                         "email": "sunshine@example.org"},
-        "where": "南坪街道、后堡社区、南湖社区", "starts_on": date(2026, 3, 1), "ends_on": date(2026, 12, 31),
-        "amount": amount, "amount_text": yuan(amount), "capitals": capitals(amount), "cofunding": Decimal("15000"),
-        "funders": [{"name": "2026年南岸区政府购买社会服务资金", "owner": "重庆市南岸区民政局",
-                     "kind": "政府购买服务", "amount": Decimal("100000")},
-                    {"name": "南岸区慈善会社区基金", "owner": "南岸区慈善会", "kind": "基金会",
-                     "amount": Decimal("50000")}],
-        "budget": [{"category": "人员费", "item": f"社工补贴（第{n}期）", "quantity": Decimal("3"), "unit": "月",
-                    "unit_price": Decimal("5500"), "subtotal": Decimal("16500")} for n in range(1, 11)],
-        "budget_total": Decimal("165000"),
-        "tranches": [{"number": 1, "percent": Decimal("50"), "amount": Decimal("75000"), "condition": "协议签订后"},
-                     {"number": 2, "percent": Decimal("40"), "amount": Decimal("60000"), "condition": "中期报告通过后"},
-                     {"number": 3, "percent": Decimal("10"), "amount": Decimal("15000"), "condition": "结项报告通过后"}],
-        "midterm_due": date(2026, 8, 1), "final_due": date(2027, 1, 30),
-        "indicators": [{"label": "服务人次", "target": Decimal("1200"), "unit": ""},
-                       {"label": "开展活动", "target": Decimal("40"), "unit": ""}],
-    }
-    with translation.override("zh-hans"):
-        return render_pdf("funding/pdf/agreement.html", context)

@@ -269,14 +269,6 @@ class MatchingLine(models.Model):
         ordering = ["run", "rank"]
         constraints = [models.UniqueConstraint(fields=["run", "proposal"], name="one_line_per_proposal")]
 
-    @property
-    def funded(self):
-        return bool(self.shares)
-
-    @property
-    def greedy_funded(self):
-        return bool(self.greedy_shares)
-
 
 def signed_agreement_path(award, filename):
     return f"awards/{award.pk}/agreement-{uuid.uuid4().hex[:8]}-{filename}"

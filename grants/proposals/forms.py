@@ -228,7 +228,3 @@ class ProposalEditor:
     @property
     def indicator_problems(self):
         return self.section_problems("indicators")
-
-    @property
-    def general_problems(self):
-        return self.section_problems("__all__")

@@ -30,15 +30,6 @@ def visible_proposals(user):
     return Proposal.objects.filter(organisation__memberships__user=user)
 
 
-def can_view_proposal(user, proposal):
-    return can_read_all_proposals(user) or organisations_permissions.membership(user, proposal.organisation) is not None
-
-
-def sees_identity(user, proposal):
-    """Whether this reader may see who is behind a proposal: not a reviewer of a blind call."""
-    return can_view_proposal(user, proposal) or not proposal.call.blind_review
-
-
 def can_edit_proposal(user, proposal):
     """Members change their organisation's proposal while it is a draft, or when staff asked
     for more information."""

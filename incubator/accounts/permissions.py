@@ -51,10 +51,6 @@ def is_funder(user):
     return has_role(user, FUNDER)
 
 
-def can_edit_places(user):
-    return is_staff_member(user)
-
-
 def staff_members():
     from incubator.accounts.models import User
 

@@ -1,20 +1,24 @@
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import Locale, ModelLogEntry, Page, PageLogEntry, Revision
 
 from cms.models import StandardPage
-from demo.funding import LINKAGE, find_past_call
-from demo.people import DEMO_PASSWORD
-from demo.proposals import APPLICANTS
+from demo.calls import LINKAGE, find_past_call
+from demo.people import APPLICANTS, DEMO_PASSWORD
 from grants.calls.models import CallIndexPage, CallPage, Theme
 from grants.donations.models import Donation
 from grants.funding.models import (
@@ -50,20 +54,59 @@ def seed(*args):
     return out.getvalue()
 
 
+# Background tasks as in production: "background" ones go to a queue in the database.
+PRODUCTION_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+                    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@dataclass
+class Seeding:
+    output: str  # what seed_demo printed
+    emails: list  # what reached the outbox, the seeding's commits done
+    queued: list  # the tasks it left in the queue (their paths)
+    open_data: Path  # where the open data was written
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeding(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, seeded once for the whole module (it takes seconds): inside a transaction
     rolled back at the end, so each test, in its own savepoint (`db`), reads the same data and
-    anything it changes — seeding again included — is undone after it. Returns the output of
-    that first run."""
+    anything it changes — seeding again included — is undone after it.
+
+    Seeded with production's task backends; what the seeding's transactions leave for their
+    commit (mail, queued tasks) is then run, as the commit would."""
+    open_data = tmp_path_factory.mktemp("open-data")
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield seed()
+            mail.outbox.clear()
+            with override_settings(TASKS=PRODUCTION_TASKS, OPEN_DATA_ROOT=open_data):
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    output = seed()
+                queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
+            yield Seeding(output, list(mail.outbox), queued, open_data)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(seeding):
+    """What the first run of seed_demo printed."""
+    return seeding.output
+
+
+def test_the_demo_sends_no_email(seeding):
+    assert "Funding demo:" in seeding.output  # the services that email ran
+    assert seeding.emails == []
+
+
+def test_the_demo_runs_the_tasks_it_asks_for_and_leaves_none_in_the_queue(seeding, db):
+    assert seeding.queued == []
+    # Asked for on commit by the services: the matching runs computed, the open data written.
+    assert not MatchingRun.objects.filter(status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING])
+    assert (seeding.open_data / "360giving.json").exists()
 
 
 def test_seed_demo_creates_a_user_for_every_role_and_prints_the_logins(seeded, db):

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -406,6 +405,3 @@ def tell_holders(award, template, context=None):
     for membership in organisation.memberships.filter(role=Membership.Role.ADMIN).select_related("user"):
         mail.send_to_user(template, membership.user, {"award": award, "url": url, **(context or {})})
 
-
-def next_tranche_number(award):
-    return (award.tranches.aggregate(top=Max("number"))["top"] or 0) + 1

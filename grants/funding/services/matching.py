@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.log_actions import log
 
+from core import tasks
 from core.money import yuan
 from grants.calls.models import CallPage
 from grants.funding import matching as solver
@@ -66,7 +67,7 @@ def start_run(user, calls, funds, include_waitlisted=False, cutoff=None, pinned=
         "include_waitlisted": include_waitlisted, "cutoff": str(cutoff) if cutoff is not None else None,
         "pinned": [p.reference for p in pinned], "excluded": [p.reference for p in excluded],
         "parent": parent.pk if parent else None})
-    transaction.on_commit(lambda: compute_run.enqueue(run.pk))
+    tasks.enqueue_on_commit(compute_run, run.pk)
     return run
 
 
