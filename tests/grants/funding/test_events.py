@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from grants.funding import events
 from grants.funding.services import awards
+from grants.impact import services as reports
 from tests.factories import FundFactory, approved, make_award, make_proposal
 
 D = Decimal
@@ -40,10 +41,10 @@ def test_each_step_of_an_award_says_it_changed(heard, call, organisation, applic
     steps = {
         "sign": lambda: awards.sign(award, staff, scan()),
         "pay": lambda: awards.pay_tranche(award.tranches.get(number=1), staff, timezone.localdate(), "BANK-1"),
-        "submit a report": lambda: awards.save_report(
+        "submit a report": lambda: reports.save_report(
             award.reports.get(kind="midterm"), applicant, "开展活动。",
             {indicator.pk: (D("10"), "") for indicator in award.proposal.indicators.all()}, submit=True),
-        "approve it": lambda: awards.decide_report(award.reports.get(kind="midterm"), staff, approve=True),
+        "approve it": lambda: reports.decide_report(award.reports.get(kind="midterm"), staff, approve=True),
         "end early": lambda: awards.terminate(award, staff, "项目终止"),
     }
     for step, run in steps.items():
