@@ -488,7 +488,8 @@ def solve(candidates, offers, time_limit=30.0, gap=1e-4, progress=None):
     report(0.6, "integer program")
     remaining_time = time_limit - (time.perf_counter() - started)
     bound, status, nodes = lp_bound, "optimal", 0
-    if (lp_bound - float(best.objective(candidates))) / lp_bound > gap and remaining_time > 0:
+    # Every candidate may score 0 (approved without reviews): a bound of 0 is met already.
+    if _gap(lp_bound, best.objective(candidates)) > gap and remaining_time > 0:
         # A small problem gets every share: then the MIP's own bound holds for the whole
         # problem and is usually much tighter than the LP's.
         exhaustive = len(program.column) <= EXHAUSTIVE_PAIRS
@@ -502,7 +503,7 @@ def solve(candidates, offers, time_limit=30.0, gap=1e-4, progress=None):
         if exhaustive and outcome == program.highspy.HighsModelStatus.kOptimal:
             bound = min(lp_bound, info.mip_dual_bound)
     objective = best.objective(candidates)
-    if bound and (bound - float(objective)) / bound > gap:
+    if _gap(bound, objective) > gap:
         status = "time_limit"
     report(1.0, "done")
     return Solution(best, by_hand, objective, hand_value, lp_bound, bound, status, time.perf_counter() - started,

@@ -184,3 +184,21 @@ def test_a_larger_instance_is_solved_within_the_gap_and_never_below_greedy():
     assert solution.objective >= solution.greedy_objective
     assert respects_rules(solution.allocation, candidates, offers)
     assert solution.lp_bound >= float(solution.objective)
+
+
+# -- proposals nobody scored ---------------------------------------------------------------
+def test_candidates_all_scoring_zero_are_funded_as_far_as_the_budget_goes():
+    # Approved without reviews: every value is 0, so is the LP bound; no gap is divided by it.
+    candidates = [Candidate(key=i, score=D("0"), amount=D("50000"), call=1) for i in range(3)]
+    solution = solve(candidates, [Offer(key=1, remaining=D("120000"))])
+    assert solution.status == "optimal" and solution.objective == 0
+    assert set(solution.allocation.shares) == {0, 1} and solution.gap == solution.lp_gap == 0.0
+    assert respects_rules(solution.allocation, candidates, [Offer(key=1, remaining=D("120000"))])
+
+
+def test_unscored_candidates_take_what_the_scored_ones_leave():
+    candidates = [Candidate(key=1, score=D("0"), amount=D("60000"), call=1),
+                  Candidate(key=2, score=D("80"), amount=D("60000"), call=1),
+                  Candidate(key=3, score=D("0"), amount=D("30000"), call=1)]
+    solution = solve(candidates, [Offer(key=1, remaining=D("100000"))])
+    assert set(solution.allocation.shares) == {2, 3} and solution.objective == D("80") * 60000
