@@ -7,3 +7,11 @@ class FundingConfig(AppConfig):
     label = "funding"
     verbose_name = _("Funding")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # A run whose worker died is found by the periodic sweep too, not only when its page is opened.
+        from core import tasks
+
+        from .services import matching
+
+        tasks.sweeping.connect(matching.mark_lost_runs, dispatch_uid="funding.mark_lost_runs")

@@ -50,6 +50,7 @@ def matching_list(request):
             else:
                 messages.success(request, _("The matching is computing; this page follows its progress."))
                 return redirect("funding:matching_detail", run.pk)
+    service.mark_lost_runs()  # a run whose worker died shows as failed, not "running" for ever
     return render(request, "funding/matching/list.html", {
         "form": form, "can_manage": permissions.can_manage_funding(request.user),
         "runs": MatchingRun.objects.select_related("created_by", "confirmed_by").prefetch_related("calls")[:50],
@@ -72,10 +73,14 @@ def _fund_totals(run, funds):
 @login_required
 def matching_detail(request, pk):
     _readable(request)
-    run = get_object_or_404(MatchingRun.objects.select_related("created_by", "confirmed_by", "parent"), pk=pk)
+    runs = MatchingRun.objects.select_related("created_by", "confirmed_by", "parent")
+    run = get_object_or_404(runs, pk=pk)
+    if run.status == MatchingRun.Status.RUNNING and service.mark_lost_runs():
+        run = runs.get(pk=pk)  # its worker died: the page stops refreshing and offers a retry
     funds = list(run.funds.all())
     names = {str(fund.pk): fund.name for fund in funds}
     context = {"run": run, "can_manage": permissions.can_manage_funding(request.user), "funds": funds,
+               "can_retry": permissions.can_retry_run(request.user, run),
                "history": ModelLogEntry.objects.for_instance(run).select_related("user").order_by("timestamp")}
     if run.status in (MatchingRun.Status.DONE, MatchingRun.Status.CONFIRMED, MatchingRun.Status.SUPERSEDED):
         show = request.GET.get("show", "all")
@@ -169,4 +174,18 @@ def matching_confirm(request, pk):
     else:
         messages.success(request, _("Confirmed: %(count)s awards created and their funds committed.") % {
             "count": len(created)})
+    return redirect("funding:matching_detail", run.pk)
+
+
+@login_required
+@require_POST
+def matching_retry(request, pk):
+    run = _manageable_run(request, pk)
+    try:
+        service.retry(run, request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Computing the run again; this page follows its progress."))
     return redirect("funding:matching_detail", run.pk)

@@ -173,6 +173,8 @@ class MatchingRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     stage = models.CharField(max_length=20, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Moved on at every step of the computation: a run whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -215,9 +217,18 @@ class MatchingRun(models.Model):
         "empty": _("nothing to allocate"),
     }
 
+    # `error` of a run whose worker stopped answering (shown in the reader's language).
+    WORKER_LOST = "worker lost"
+
     @property
     def is_working(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def error_text(self):
+        if self.error == self.WORKER_LOST:
+            return _("the computer working on it stopped answering. Nothing was saved; you can run it again.")
+        return self.error
 
     @property
     def stage_label(self):
@@ -231,15 +242,18 @@ class MatchingRun(models.Model):
     def gap(self):
         """How far below the proven bound the allocation can be, in percent."""
 
-        if not self.bound or self.objective is None:
-            return None
-        return max(ZERO, (self.bound - self.objective) / self.bound * 100)
+        return self._gap_to(self.bound)
 
     @property
     def lp_gap(self):
-        if not self.lp_bound or self.objective is None:
+        return self._gap_to(self.lp_bound)
+
+    def _gap_to(self, bound):
+        if bound is None or self.objective is None:
             return None
-        return max(ZERO, (self.lp_bound - self.objective) / self.lp_bound * 100)
+        if not bound:  # every proposal scores 0 (none reviewed): nothing can do better
+            return ZERO
+        return max(ZERO, (bound - self.objective) / bound * 100)
 
 
 class MatchingLine(models.Model):

@@ -14,6 +14,11 @@ def can_manage_funding(user):
     return people.is_staff_member(user)
 
 
+def can_retry_run(user, run):
+    """Compute a failed matching run again: staff, once it has failed."""
+    return can_manage_funding(user) and run.status == run.Status.FAILED
+
+
 def can_read_funding(user):
     """Every fund, run, award and ledger: staff, and supervisors (who change nothing)."""
     return can_read_all_proposals(user)

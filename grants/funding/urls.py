@@ -26,4 +26,5 @@ urlpatterns = [
     path("staff/matching/<int:pk>/", matching_views.matching_detail, name="matching_detail"),
     path("staff/matching/<int:pk>/rerun/", matching_views.matching_rerun, name="matching_rerun"),
     path("staff/matching/<int:pk>/confirm/", matching_views.matching_confirm, name="matching_confirm"),
+    path("staff/matching/<int:pk>/retry/", matching_views.matching_retry, name="matching_retry"),
 ]

@@ -65,6 +65,8 @@ def register_funding_actions(actions):
         ("seedbed.matching.started", _("Matching run started")),
         ("seedbed.matching.computed", _("Matching run computed")),
         ("seedbed.matching.confirmed", _("Matching run confirmed")),
+        ("seedbed.matching.failed", _("Matching run failed")),
+        ("seedbed.matching.retried", _("Matching run tried again")),
         ("seedbed.fund.committed", _("Fund committed to an award")),
         ("seedbed.fund.matched", _("Fund matched a donation")),
         ("seedbed.fund.released", _("Fund commitment released")),

@@ -4,13 +4,22 @@ A run is created by staff, computed by a background task (`compute_run`, which r
 progress on the run row as it goes), looked at, re-run with proposals pinned or excluded,
 and finally confirmed: confirming creates every award and commitment in one transaction,
 after checking again that each fund still has the money the run counted on.
+
+A worker can die in the middle of a run. The task moves the run's heartbeat at every step;
+the longest silence of a living run is the integer program, which stops at TIME_LIMIT, so a
+run silent for STALE_AFTER has lost its worker: `mark_lost_runs` (run when a matching page
+is opened, and by `manage.py sweep_tasks`) marks it failed, and staff may `retry` it. Each
+attempt is known by its `started_at`: a worker thought lost that wakes up finds its attempt
+gone and stops, saving nothing, so a retry never races it.
 """
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -30,6 +39,11 @@ from incubator.accounts import permissions as people
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0")
 TIME_LIMIT = 60  # seconds the solver may take in a run
+STALE_AFTER = timedelta(seconds=3 * TIME_LIMIT)
+
+
+class Abandoned(Exception):
+    """This attempt at a run was marked lost (and maybe retried) while it worked."""
 
 
 def _require_staff(user):
@@ -82,18 +96,77 @@ def rerun(run, user, pinned, excluded):
 def compute_run(run_pk):
     """The background task: solve, explain each proposal, store it all on the run."""
 
+    started = timezone.now()
+    # Claimed by one conditional update: a task delivered twice computes once.
+    if not MatchingRun.objects.filter(pk=run_pk, status=MatchingRun.Status.QUEUED).update(
+            status=MatchingRun.Status.RUNNING, started_at=started, heartbeat_at=started, progress=1,
+            stage="loading", error=""):
+        return
     run = MatchingRun.objects.get(pk=run_pk)
-    if run.status != MatchingRun.Status.QUEUED:
-        return  # already computed (a task delivered twice)
-    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.RUNNING, started_at=timezone.now(),
-                                                 progress=1, stage="loading")
     try:
         _compute(run)
+    except Abandoned:
+        logger.warning("matching run %s: this attempt was given up while it worked", run.pk)
     except Exception as error:  # the run must say it failed rather than spin forever
         logger.exception("matching run %s failed", run.pk)
-        MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.FAILED, error=str(error)[:2000],
-                                                     finished_at=timezone.now())
+        _fail(run, str(error)[:2000])
         raise
+
+
+def _attempt(run):
+    """The run, while it is still this attempt's to compute."""
+    return MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING, started_at=run.started_at)
+
+
+@transaction.atomic
+def _fail(run, error):
+    if locked := _attempt(run).select_for_update().first():
+        _mark_failed(locked, error)
+
+
+def _mark_failed(run, error):
+    run.status, run.error, run.finished_at = MatchingRun.Status.FAILED, error, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+    log(run, "seedbed.matching.failed", data={
+        "error": error, "stage": run.stage, "progress": run.progress,
+        "heartbeat": run.heartbeat_at.isoformat() if run.heartbeat_at else None})
+
+
+def mark_lost_runs(**kwargs):
+    """Mark failed every run whose heartbeat stopped STALE_AFTER ago; returns them. Also a
+    receiver of core.tasks.sweeping."""
+
+    limit = timezone.now() - STALE_AFTER
+    stale = MatchingRun.objects.filter(Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit),
+                                       status=MatchingRun.Status.RUNNING)
+    lost = []
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Re-checked under the lock: the worker may have beaten or finished meanwhile.
+            if run := stale.select_for_update().filter(pk=pk).first():
+                _mark_failed(run, MatchingRun.WORKER_LOST)
+                lost.append(run)
+    return lost
+
+
+@transaction.atomic
+def retry(run, user):
+    """Compute a failed run again, with the same parameters, as the same run. Asking twice
+    queues it once: the second time finds it already queued and says so."""
+    _require_staff(user)
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.is_working:
+        raise ValidationError(_("This run is already being computed."))
+    if run.status != MatchingRun.Status.FAILED:
+        raise ValidationError(_("Only a failed run can be tried again."))
+    previous = run.error
+    run.lines.all().delete()  # none are saved by a failed attempt; a leftover must not count twice
+    run.status, run.progress, run.stage, run.error = MatchingRun.Status.QUEUED, 0, "", ""
+    run.started_at = run.heartbeat_at = run.finished_at = None
+    run.save(update_fields=["status", "progress", "stage", "error", "started_at", "heartbeat_at", "finished_at"])
+    log(run, "seedbed.matching.retried", user=user, data={"previous_error": previous})
+    tasks.enqueue_on_commit(compute_run, run.pk)
+    return run
 
 
 def available(fund):
@@ -106,7 +179,10 @@ def available(fund):
 
 
 def _progress(run, fraction, stage):
-    MatchingRun.objects.filter(pk=run.pk).update(progress=max(1, min(99, int(fraction * 100))), stage=stage)
+    """Report progress, which is also the heartbeat; stop if this attempt was given up."""
+    if not _attempt(run).update(progress=max(1, min(99, int(fraction * 100))), stage=stage,
+                                heartbeat_at=timezone.now()):
+        raise Abandoned
 
 
 def _compute(run):
@@ -142,6 +218,8 @@ def _compute(run):
         line.shares = {str(k): str(v) for k, v in solution.allocation.shares.get(candidate.key, {}).items()}
         line.greedy_shares = {str(k): str(v) for k, v in solution.greedy.shares.get(candidate.key, {}).items()}
     with transaction.atomic():
+        if not _attempt(run).select_for_update().exists():
+            raise Abandoned
         MatchingLine.objects.bulk_create(lines, batch_size=2000)
         MatchingRun.objects.filter(pk=run.pk).update(
             status=MatchingRun.Status.DONE, progress=100, stage="done", finished_at=timezone.now(),
@@ -156,7 +234,7 @@ def _compute(run):
 
 
 def _bound(value):
-    return solver.float_to_money(value) if value else None
+    return solver.float_to_money(value) if value is not None else None
 
 
 @transaction.atomic

@@ -49,4 +49,5 @@ MATRIX = {
     "<lang>/staff/matching/<int:pk>/": ("/en/staff/matching/{run}/", staff_and_supervisors()),
     "<lang>/staff/matching/<int:pk>/rerun/": ("/en/staff/matching/{run}/rerun/", POST_ONLY),
     "<lang>/staff/matching/<int:pk>/confirm/": ("/en/staff/matching/{run}/confirm/", POST_ONLY),
+    "<lang>/staff/matching/<int:pk>/retry/": ("/en/staff/matching/{run}/retry/", POST_ONLY),
 }
