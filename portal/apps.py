@@ -13,6 +13,8 @@ class PortalConfig(AppConfig):
         # the change: the files are regenerated once its transaction commits (portal.services).
         from wagtail.signals import page_published
 
+        from core import tasks
+
         from grants.calls.events import theme_changed
         from grants.calls.models import CallPage
         from grants.donations.events import donation_paid, donation_refunded
@@ -35,3 +37,5 @@ class PortalConfig(AppConfig):
             (organisation_changed, None, services.organisation_changed),
         ]:
             signal.connect(receiver, sender=sender)
+        # A regeneration lost with its worker is queued again by the sweep of lost work.
+        tasks.sweeping.connect(services.resume, dispatch_uid="portal.resume")

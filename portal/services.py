@@ -19,6 +19,12 @@ that finds no file waits for one to be made.
 Files are written to a temporary name beside the target and renamed over it, so a reader
 always gets a whole file; one export runs at a time (a lock file), and a task that finds
 the files already current does nothing, so a burst of changes costs one regeneration.
+
+A worker that dies mid-export leaves its temporary files behind and its task "running": the
+next export removes temporary files older than any export takes (core.tasks.LOST_AFTER; a
+younger one may be a writer's on another machine sharing the folder), and the sweep of lost
+work (core.tasks.sweeping) queues the regeneration again while the files are stale; so does
+the next request for them, REQUEUE_AFTER after it last queued one.
 """
 
 import fcntl
@@ -28,6 +34,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +55,7 @@ FORMAT = 1  # raise when the mapping changes, so deployed files count as stale
 FILES = {"json": "360giving.json", "csv": "360giving.csv"}
 STATE = "state.json"
 CHECK_EVERY = 30  # seconds a request may rely on the last fingerprint read
+REQUEUE_AFTER = 600  # seconds before a request queues again a regeneration that has not happened
 
 
 def root():
@@ -150,12 +158,29 @@ def _temporary(directory, name, **open_args):
         raise
 
 
+def _remove_abandoned(directory):
+    """Temporary files left by an export that died (see above); returns their names."""
+    oldest = time.time() - tasks.LOST_AFTER.total_seconds()
+    removed = []
+    for path in directory.glob(".*.tmp"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:  # removed meanwhile by another sweep
+            continue
+    if removed:
+        logger.warning("open data: removed %s abandoned temporary files: %s", len(removed), ", ".join(removed))
+    return removed
+
+
 def regenerate(force=False):
     """Write both files if they are not current (or `force`): returns the number of grants
     written, or None when there was nothing to do."""
     directory = root()
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory), translation.override(settings.LANGUAGE_CODE):
+        _remove_abandoned(directory)
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             if outermost:
@@ -193,6 +218,13 @@ _noted = threading.local()
 def _enqueue():
     _noted.pk = None  # committed: the next change belongs to another transaction
     regenerate_files.enqueue()
+
+
+def resume(**kwargs):
+    """Receiver of core.tasks.sweeping: queue the regeneration again when the files are stale
+    and none is waiting or working (one lost with its worker)."""
+    if not is_current() and not tasks.pending(regenerate_files):
+        regenerate_files.enqueue()
 
 
 def _regenerate_now():
@@ -245,6 +277,6 @@ def file_for(kind):
     # Requests share the fingerprint for a while: the files of a busy moment are served
     # without a query each.
     current = cache.get_or_set("opendata:fingerprint", fingerprint, CHECK_EVERY)
-    if state().get("fingerprint") != current and cache.add(f"opendata:queued:{current}", True, 3600):
+    if state().get("fingerprint") != current and cache.add(f"opendata:queued:{current}", True, REQUEUE_AFTER):
         _enqueue()
     return path
