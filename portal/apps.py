@@ -14,7 +14,6 @@ class PortalConfig(AppConfig):
         from wagtail.signals import page_published
 
         from core import tasks
-
         from grants.calls.events import theme_changed
         from grants.calls.models import CallPage
         from grants.donations.events import donation_paid, donation_refunded
