@@ -14,7 +14,14 @@ from django.utils import timezone
 from grants.review import services as service
 from grants.review.redaction import MASK, applicant_mentions, chinese_forms, english_forms, mask_for
 from incubator.places.models import Community
-from tests.factories import OrganisationFactory, UserFactory, in_review, make_call, make_proposal, valid_uscc
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    in_review,
+    make_call,
+    make_proposal,
+    valid_uscc,
+)
 from tests.grants.review.test_blind_review import assert_anonymous, pdf_text
 
 pytestmark = pytest.mark.django_db
