@@ -14,6 +14,7 @@ from grants.calls.models import CallPage
 from grants.proposals import permissions
 from grants.proposals.display import answered_questions
 from grants.proposals.models import Proposal
+from grants.review import redaction
 from grants.review import services as service
 from grants.review.diff import changes
 from grants.review.staff_forms import AssignmentForm, DeterminationForm, ScreeningForm
@@ -22,8 +23,21 @@ from grants.review.staff_forms import AssignmentForm, DeterminationForm, Screeni
 def _readable(request, pk):
     if not permissions.can_read_all_proposals(request.user):
         raise PermissionDenied
-    return get_object_or_404(Proposal.objects.exclude(status=Proposal.Status.DRAFT)
-                             .select_related("call", "organisation", "street"), pk=pk)
+    return get_object_or_404(Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related(
+        "call", "organisation__street__district", "organisation__community", "street", "created_by"), pk=pk)
+
+
+# Where staff ask for more information, by status: the screening form or the decision form.
+ASK_FORM = {
+    Proposal.Status.SUBMITTED: "screening", Proposal.Status.SCREENING: "screening",
+    Proposal.Status.IN_REVIEW: "determination", Proposal.Status.WAITLISTED: "determination",
+}
+
+
+def _redaction_request():
+    return _("This call is reviewed blind: reviewers must not learn who applied. Please remove from the "
+             "proposal's text (the title included) your organisation's name and short names, people's names "
+             "and contact details, then submit it again.")
 
 
 def _actionable(request, pk):
@@ -37,9 +51,18 @@ def _actionable(request, pk):
 def staff_proposal(request, pk, forms=None):
     proposal = _readable(request, pk)
     forms = forms or {}
+    mentions = redaction.applicant_mentions(proposal) if proposal.call.blind_review else []
+    ask_form = ASK_FORM.get(proposal.status) if permissions.can_decide(request.user) else None
+    if mentions and ask_form and "ask_redaction" in request.GET:
+        # The "more information" answer, filled in for staff to read over and send.
+        forms.setdefault("screening", ScreeningForm(initial={"decision": "more_info", "message": _redaction_request()}))
+        forms.setdefault("determination", DeterminationForm(initial={"outcome": "more_info",
+                                                                     "note": _redaction_request()}))
     snapshots = list(proposal.snapshots.order_by("-number")[:2])
     return render(request, "review/staff/proposal.html", {
         "proposal": proposal,
+        "mentions": mentions,
+        "ask_form": ask_form if mentions else None,
         "answers": answered_questions(proposal),
         "can_decide": permissions.can_decide(request.user),
         "checklist": service.eligibility_checklist(proposal),

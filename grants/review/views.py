@@ -4,12 +4,15 @@ A reviewer reaches a proposal only through one of their own assignments
 (`permissions.assignments_of`); any other assignment, and one they ended by declaring a
 conflict, is a 404 that confirms nothing. Staff and applicants have their own pages.
 
-What the reviewer reads is `redaction.reviewer_copy`: never the organisation's contacts,
-members or codes, and on a blind call not even its name; files under neutral names.
+What the reviewer reads goes through `redaction.mask_for` (titles on the dashboard,
+`redaction.reviewer_copy` for the pages and the PDF): never the organisation's contacts,
+members or codes, and on a blind call not even its name; files under neutral names and, on a
+blind call, without their author details (`scrub`).
 The full proposal, its PDF and its files open only once the reviewer has declared they have
 no conflict of interest.
 """
 
+import io
 from datetime import timedelta
 
 from django.contrib import messages
@@ -22,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.pdf import render_pdf
 from grants.proposals.models import Attachment, Proposal
-from grants.review import permissions, redaction
+from grants.review import permissions, redaction, scrub
 from grants.review import services as service
 from grants.review.forms import ConflictForm, ReviewForm
 from grants.review.models import ReviewAssignment
@@ -36,7 +39,8 @@ def _assignment(request, pk):
 
     return get_object_or_404(
         permissions.assignments_of(request.user).select_related(
-            "proposal__call", "proposal__organisation", "proposal__street", "proposal__created_by"),
+            "proposal__call", "proposal__organisation__street__district", "proposal__organisation__community",
+            "proposal__street", "proposal__created_by"),
         pk=pk)
 
 
@@ -77,7 +81,8 @@ def dashboard(request):
         raise PermissionDenied  # not an object: nothing to hide by a 404
     assignments = list(
         permissions.assignments_of(request.user)
-        .select_related("proposal__call", "proposal__organisation", "proposal__created_by", "review")
+        .select_related("proposal__call", "proposal__organisation__street__district",
+                        "proposal__organisation__community", "proposal__created_by", "review")
         .prefetch_related("proposal__organisation__memberships__user")
         .order_by("due_on", "pk"))
     for assignment in assignments:
@@ -204,16 +209,28 @@ def proposal_pdf(request, pk):
 @login_required
 def attachment_download(request, pk, attachment_pk):
     assignment = _assignment(request, pk)
-    files = {item.pk: item for item in redaction.reviewer_attachments(
-        assignment.proposal, assignment.proposal.call.blind_review)}
+    proposal = assignment.proposal
+    files = {item.pk: item for item in redaction.reviewer_attachments(proposal, proposal.call.blind_review)}
     if attachment_pk not in files:
         raise Http404
     if _needs_declaration(assignment):
         messages.info(request, _("Declare first whether you have a conflict of interest."))
         return redirect("review:detail", assignment.pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=assignment.proposal)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    shown = files[attachment_pk]
+    if shown.scrubbed:
+        with attachment.file.open("rb") as stored:
+            content = scrub.scrub(stored.read(), attachment.content_type)
+        if content is None:
+            # Sending it as uploaded could name the applicant in its properties.
+            messages.error(request, _("%(file)s could not be cleaned of its author details (it may be damaged or "
+                                      "protected by a password), so it is not sent. Ask staff for a copy.") % {
+                "file": shown.name})
+            return redirect("review:detail", assignment.pk)
+        body = io.BytesIO(content)
+    else:
+        body = attachment.file.open("rb")
     # The name the reviewer sees; the uploader is never sent.
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=files[attachment_pk].name,
-                            content_type=attachment.content_type)
+    response = FileResponse(body, as_attachment=True, filename=shown.name, content_type=attachment.content_type)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core import exports
 from grants.proposals import permissions
 from grants.proposals.models import Proposal
+from grants.review import redaction
 from grants.review.workbench_filters import ProposalFilter
 
 PAGE_SIZE = 50
@@ -76,10 +77,12 @@ def workbench(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     start = (page.number - 1) * PAGE_SIZE
     proposals = list(filterset.qs.select_related("organisation", "street").only(*LIST_FIELDS)
-                     .annotate(call_title=F("call__title"))[start:start + PAGE_SIZE])
+                     .annotate(call_title=F("call__title"), blind=F("call__blind_review"))[start:start + PAGE_SIZE])
+    named = redaction.naming_their_applicant([proposal.pk for proposal in proposals if proposal.blind])
     labels = {value: str(label) for value, label in Proposal.Status.choices}
     for proposal in proposals:  # once per status, not once per row
         proposal.status_label = labels.get(proposal.status, proposal.status)
+        proposal.names_applicant = proposal.pk in named
     return render(request, "review/workbench/list.html", {
         "filter": filterset,
         "page_obj": page,
