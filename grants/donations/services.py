@@ -32,7 +32,7 @@ from core import mail
 from core.money import round_money, yuan
 from grants.donations import events, stripe_gateway
 from grants.donations.models import Donation, StripeEvent
-from grants.funding import permissions
+from grants.funding import permissions, rules
 from grants.funding.models import Fund
 from grants.funding.services import ledger
 
@@ -61,12 +61,7 @@ class RetryLater(Exception):
 
 
 # -- starting a donation --------------------------------------------------------------------
-def donation_pool():
-    """The public-donation pool gifts not made to one project go to: the newest active fund of
-    kind "donations" (None when there is none)."""
-
-    return (Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True)
-            .order_by("-year", "-created_at", "-pk").first())
+donation_pool = ledger.donation_pool
 
 
 def clean_amount(amount):
@@ -97,8 +92,8 @@ def checkout_idempotency_key(donation):
 def _check_target(award, pool):
     if (award is None) == (pool is None):
         raise ValueError("a donation goes either to an award or to the donation pool")
-    if award is not None and not award.accepts_donations:
-        raise ValidationError(_("This project no longer accepts donations."))
+    if award is not None and not (accepts := rules.accepts_gifts(award)).answer:
+        raise ValidationError(accepts.reason)
     if pool is not None and not (pool.kind == Fund.Kind.DONATIONS and pool.is_active):
         raise ValidationError(_("The public-donation pool does not accept donations at the moment."))
 

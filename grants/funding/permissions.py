@@ -14,6 +14,11 @@ def can_manage_funding(user):
     return people.is_staff_member(user)
 
 
+def can_change_budget(user):
+    """Raise or lower a fund's budget (through the ledger, with a reason): staff."""
+    return people.is_staff_member(user)
+
+
 def can_read_funding(user):
     """Every fund, run, award and ledger: staff, and supervisors (who change nothing)."""
     return can_read_all_proposals(user)
