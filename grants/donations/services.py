@@ -33,11 +33,12 @@ from core.money import round_money, yuan
 from grants.donations import events, stripe_gateway
 from grants.donations.models import Donation, StripeEvent
 from grants.funding import permissions, rules
-from grants.funding.models import Fund
+from grants.funding.models import BudgetEntry, Fund
 from grants.funding.services import ledger
 
 logger = logging.getLogger(__name__)
 
+ZERO = Decimal("0")
 #: The smallest and largest single gift online, in yuan (a larger gift: contact the centre).
 MIN_AMOUNT = Decimal("1.00")
 MAX_AMOUNT = Decimal("50000.00")
@@ -336,6 +337,37 @@ def withdraw_matches(award, released):
 def on_matches_released(sender, award, released, **kwargs):
     """Receiver of grants.funding.events.matches_released (connected in apps.py)."""
     withdraw_matches(award, released)
+
+
+# -- reconciliation --------------------------------------------------------------------------
+def check_pool(fund):
+    """The pool's gifts against the donations themselves, as a list of disagreements (empty:
+    none): each gift counted into the pool (given to it, or redirected from an award that had
+    stopped accepting gifts) has budget entries adding up to what is left of it after refunds,
+    and the fund's "donations received" is their sum. `ledger.check_fund` checks the rest."""
+    fund.refresh_from_db()
+    problems = []
+    entries = {}
+    for entry in BudgetEntry.objects.filter(fund=fund, kind__in=BudgetEntry.GIFTS):
+        entries[entry.donation] = entries.get(entry.donation, ZERO) + entry.amount - entry.not_covered
+    gifts = Donation.objects.filter(fund=fund, status__in=[Donation.Status.PAID, Donation.Status.REFUNDED])
+    # Gifts counted before the budget ledger began have one entry together, naming no donation.
+    before, unentered = entries.pop(None, ZERO), ZERO
+    net = ZERO
+    for donation in gifts:
+        net += donation.net
+        if donation.public_id not in entries:
+            unentered += donation.net
+        elif entries.pop(donation.public_id) != donation.net:
+            problems.append(f"donation {donation.public_id}: its entries ≠ {donation.net}")
+    if unentered != before:
+        problems.append(f"gifts without entries {unentered} ≠ entries before the ledger {before}")
+    for public_id, amount in entries.items():
+        if amount:
+            problems.append(f"entries of {amount} for {public_id}, which is no gift to this pool")
+    if net != fund.donations_received:
+        problems.append(f"gifts {net} ≠ donations received {fund.donations_received}")
+    return problems
 
 
 # -- the receipt ----------------------------------------------------------------------------

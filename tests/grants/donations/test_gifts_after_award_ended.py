@@ -13,6 +13,7 @@ from grants.donations.models import Donation
 from grants.funding.models import Award, BudgetEntry, Fund
 from grants.funding.rules import accepts_gifts
 from grants.funding.services import awards, ledger
+from portal.public import donations_raised
 from tests.grants.donations.donation_fixtures import (  # noqa: F401
     WEBHOOK,
     award,
@@ -115,6 +116,9 @@ def test_with_no_pool_open_the_gift_is_held_for_a_refund(fake_stripe, client, aw
     assert award.amount == before and ledger.check_award(award) == []
     page = client.get(f"/en/donations/{donation.public_id}/").content.decode()
     assert "the centre will refund it" in page
+    assert donations_raised(award) == (0, 0)  # the public total never counted it
+    client.force_login(staff)
+    assert 'data-testid="held"' in client.get(f"/en/awards/{award.pk}/").content.decode()
     gateway.refund(donation.payment_intent_id, None, "held-refund")
     post_webhook(client, WEBHOOK, refunded(fake_stripe, donation))
     donation.refresh_from_db()
@@ -149,3 +153,17 @@ def test_the_pool_is_the_same_fund_for_donors_and_for_ended_awards(pool):
     newer = Fund.objects.create(name_zh="新募捐池", kind=Fund.Kind.DONATIONS, year=pool.year, owner_zh="中心",
                                 budget=D("0"))
     assert service.donation_pool() == ledger.donation_pool() == newer  # the newest of the year
+
+
+def test_reconciliation_finds_pool_gifts_that_disagree_with_the_donations(fake_stripe, client, award, pool, staff):
+    gift = start(pool=pool, amount=D("40.00"))
+    pay(client, fake_stripe, gift)
+    redirected = start(award, amount=D("70.00"))
+    awards.terminate(award, staff, "机构注销")
+    pay(client, fake_stripe, redirected)
+    assert service.check_pool(pool) == [] and ledger.check_fund(pool) == []
+    Donation.objects.filter(pk=redirected.pk).update(refunded=D("70.00"))  # a refund the ledger never saw
+    assert service.check_pool(pool)
+    Donation.objects.filter(pk=redirected.pk).update(refunded=D("0"))
+    BudgetEntry.objects.filter(donation=gift.public_id).update(amount=D("4.00"))  # an entry changed by hand
+    assert service.check_pool(pool) and ledger.check_fund(pool)
