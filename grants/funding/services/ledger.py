@@ -130,8 +130,8 @@ def change_budget(fund, change, reason, user):
         fund = lock_funds([fund.pk])[fund.pk]
         if fund.budget + change < fund.committed:
             raise ValidationError({"amount": _(
-                "%(fund)s has already committed %(committed)s: the budget cannot be smaller.") % {
-                "fund": fund.name, "committed": yuan(fund.committed)}})
+                "This fund has already committed %(committed)s: the budget cannot be smaller.") % {
+                "committed": yuan(fund.committed)}})
         before = fund.budget
         _move_budget(fund, BudgetEntry.Kind.CHANGE, change, user, reason=reason)
         log(fund, "seedbed.fund.budget_changed", user=user, data={
