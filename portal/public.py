@@ -24,7 +24,8 @@ def public_awards():
 def donations_raised(award):
     """Net of refunds, from the donations themselves: (total, number of gifts not refunded)."""
 
-    counted = Donation.objects.filter(award=award, status__in=COUNTED)
+    # A gift held because the award had ended (redirected_from set) never counted for it.
+    counted = Donation.objects.filter(award=award, status__in=COUNTED, redirected_from=None)
     totals = counted.aggregate(total=Sum(F("amount") - F("refunded")),
                                gifts=Count("pk", filter=Q(refunded__lt=F("amount"))))
     return totals["total"] or 0, totals["gifts"]

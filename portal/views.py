@@ -56,7 +56,7 @@ def project_detail(request, pk):
         "funders": award.funding.select_related("fund").order_by("-granted"),
         "raised": raised,
         "gifts": gifts,
-        "recent_gifts": Donation.objects.filter(award=award, status=Donation.Status.PAID).order_by("-paid_at")[:10],
+        "recent_gifts": Donation.objects.filter(award=award, status=Donation.Status.PAID, redirected_from=None).order_by("-paid_at")[:10],
         "tranches": tranches,
         "tranches_paid": sum(1 for t in tranches if t.status == Tranche.Status.PAID),
         "reports": reports,

@@ -11,6 +11,7 @@ from django_fsm import FSMField, transition
 
 from core.money import money_field
 from grants.funding.models import Award, Fund
+from grants.funding.rules import accepts_gifts
 
 ZERO = Decimal("0")
 
@@ -46,6 +47,11 @@ class Donation(models.Model):
     match_fund = models.ForeignKey(Fund, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     matched = money_field(_("matched"), default=ZERO, editable=False)
     match_withdrawn = money_field(_("match withdrawn"), default=ZERO, editable=False)
+    # The award the donor chose, when its money arrived after it stopped accepting gifts
+    # (grants.funding.rules.accepts_gifts): the gift went to the pool (`fund`), or, with no
+    # pool open, it is held (`award` still set, counted nowhere) for staff to refund.
+    redirected_from = models.ForeignKey(Award, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                        verbose_name=_("given for"))
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
@@ -73,6 +79,17 @@ class Donation(models.Model):
     @property
     def net(self):
         return self.amount - self.refunded
+
+    @property
+    def held(self):
+        """Paid for an award that no longer accepted gifts, with no pool to take it."""
+        return bool(self.redirected_from_id and self.award_id)
+
+    @property
+    def redirect_reason(self):
+        if not self.redirected_from_id:
+            return ""
+        return accepts_gifts(self.redirected_from).reason
 
     @property
     def counts(self):

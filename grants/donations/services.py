@@ -32,12 +32,13 @@ from core import mail
 from core.money import round_money, yuan
 from grants.donations import events, stripe_gateway
 from grants.donations.models import Donation, StripeEvent
-from grants.funding import permissions
-from grants.funding.models import Fund
+from grants.funding import permissions, rules
+from grants.funding.models import BudgetEntry, Fund
 from grants.funding.services import ledger
 
 logger = logging.getLogger(__name__)
 
+ZERO = Decimal("0")
 #: The smallest and largest single gift online, in yuan (a larger gift: contact the centre).
 MIN_AMOUNT = Decimal("1.00")
 MAX_AMOUNT = Decimal("50000.00")
@@ -61,12 +62,7 @@ class RetryLater(Exception):
 
 
 # -- starting a donation --------------------------------------------------------------------
-def donation_pool():
-    """The public-donation pool gifts not made to one project go to: the newest active fund of
-    kind "donations" (None when there is none)."""
-
-    return (Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True)
-            .order_by("-year", "-created_at", "-pk").first())
+donation_pool = ledger.donation_pool
 
 
 def clean_amount(amount):
@@ -97,8 +93,8 @@ def checkout_idempotency_key(donation):
 def _check_target(award, pool):
     if (award is None) == (pool is None):
         raise ValueError("a donation goes either to an award or to the donation pool")
-    if award is not None and not award.accepts_donations:
-        raise ValidationError(_("This project no longer accepts donations."))
+    if award is not None and not (accepts := rules.accepts_gifts(award)).answer:
+        raise ValidationError(accepts.reason)
     if pool is not None and not (pool.kind == Fund.Kind.DONATIONS and pool.is_active):
         raise ValidationError(_("The public-donation pool does not accept donations at the moment."))
 
@@ -341,6 +337,37 @@ def withdraw_matches(award, released):
 def on_matches_released(sender, award, released, **kwargs):
     """Receiver of grants.funding.events.matches_released (connected in apps.py)."""
     withdraw_matches(award, released)
+
+
+# -- reconciliation --------------------------------------------------------------------------
+def check_pool(fund):
+    """The pool's gifts against the donations themselves, as a list of disagreements (empty:
+    none): each gift counted into the pool (given to it, or redirected from an award that had
+    stopped accepting gifts) has budget entries adding up to what is left of it after refunds,
+    and the fund's "donations received" is their sum. `ledger.check_fund` checks the rest."""
+    fund.refresh_from_db()
+    problems = []
+    entries = {}
+    for entry in BudgetEntry.objects.filter(fund=fund, kind__in=BudgetEntry.GIFTS):
+        entries[entry.donation] = entries.get(entry.donation, ZERO) + entry.amount - entry.not_covered
+    gifts = Donation.objects.filter(fund=fund, status__in=[Donation.Status.PAID, Donation.Status.REFUNDED])
+    # Gifts counted before the budget ledger began have one entry together, naming no donation.
+    before, unentered = entries.pop(None, ZERO), ZERO
+    net = ZERO
+    for donation in gifts:
+        net += donation.net
+        if donation.public_id not in entries:
+            unentered += donation.net
+        elif entries.pop(donation.public_id) != donation.net:
+            problems.append(f"donation {donation.public_id}: its entries ≠ {donation.net}")
+    if unentered != before:
+        problems.append(f"gifts without entries {unentered} ≠ entries before the ledger {before}")
+    for public_id, amount in entries.items():
+        if amount:
+            problems.append(f"entries of {amount} for {public_id}, which is no gift to this pool")
+    if net != fund.donations_received:
+        problems.append(f"gifts {net} ≠ donations received {fund.donations_received}")
+    return problems
 
 
 # -- the receipt ----------------------------------------------------------------------------

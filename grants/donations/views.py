@@ -34,7 +34,7 @@ from grants.donations import services as service
 from grants.donations import stripe_gateway
 from grants.donations.forms import DonationForm, RefundForm
 from grants.donations.models import Donation
-from grants.funding import permissions
+from grants.funding import permissions, rules
 from grants.funding.models import Award
 
 logger = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ def donate_pool(request):
 def _unavailable(award):
     if not stripe_gateway.is_enabled():
         return _("Online donations are switched off at the moment.")
-    if award is not None and not award.accepts_donations:
-        return _("This project no longer accepts donations.")
+    if award is not None and not (accepts := rules.accepts_gifts(award)).answer:
+        return accepts.reason
     return None
 
 

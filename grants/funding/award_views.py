@@ -25,10 +25,13 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from core import exports
+from core.form_errors import add_service_error
+from core.money import yuan
 from grants.calls.models import CallPage
 from grants.funding import permissions
 from grants.funding.agreement import agreement_pdf
 from grants.funding.forms import (
+    BudgetChangeForm,
     PaymentForm,
     SignForm,
     TerminateForm,
@@ -37,6 +40,7 @@ from grants.funding.forms import (
 )
 from grants.funding.models import Award, Fund
 from grants.funding.services import awards as service
+from grants.funding.services import ledger
 from grants.funding.services.ledger import check_award, check_fund
 
 PAGE_SIZE = 50
@@ -302,6 +306,28 @@ def fund_detail(request, pk):
         "disbursements": fund.disbursements.select_related("tranche__award__proposal").order_by(
             "-tranche__paid_on", "-pk")[:200],
         "problems": check_fund(fund) if reads_all else [],
+        "entries": fund.budget_entries.select_related("created_by").order_by("-created_at", "-pk")[:200],
+        "can_change_budget": permissions.can_change_budget(request.user),
         "history": ModelLogEntry.objects.for_instance(fund).select_related("user").order_by("-timestamp")[:200]
         if reads_all else None,
     })
+
+
+@login_required
+def fund_budget(request, pk):
+    """Staff raise or lower a fund's budget, with a reason: the only way it changes by hand."""
+    fund = get_object_or_404(_funds(request), pk=pk)
+    if not permissions.can_change_budget(request.user):
+        raise PermissionDenied
+    form = BudgetChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ledger.change_budget(fund, form.change, form.cleaned_data["reason"], request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            fund.refresh_from_db()
+            messages.success(request, _("The budget of %(fund)s is now %(budget)s.") % {
+                "fund": fund.name, "budget": yuan(fund.budget)})
+            return redirect("funding:fund_detail", pk=fund.pk)
+    return render(request, "funding/funds/budget.html", {"fund": fund, "form": form})

@@ -73,3 +73,19 @@ TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, can_delete=True)
 def schedule_initial(award):
     return [{"percent": t.percent, "condition": t.condition}
             for t in award.tranches.exclude(status=Tranche.Status.CANCELLED) if t.percent]
+
+
+class BudgetChangeForm(forms.Form):
+    """Raise or lower a fund's budget by an amount (never "set it to": a pool gift arriving
+    while the form is open would be undone)."""
+
+    direction = forms.ChoiceField(label=_("Change"), widget=forms.RadioSelect, initial="raise", choices=[
+        ("raise", _("Raise the budget")), ("lower", _("Lower the budget"))])
+    amount = forms.DecimalField(label=_("By (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept in the fund's history, e.g. the decision that changed it."))
+
+    @property
+    def change(self):
+        amount = self.cleaned_data["amount"]
+        return -amount if self.cleaned_data["direction"] == "lower" else amount

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from django_fsm import FSMField, transition
 from core.money import money_field
 from core.storage import private_storage
 from grants.calls.models import CallPage, Theme
+from grants.funding.rules import accepts_gifts
 from grants.proposals.models import BudgetLineBase, Proposal
 from incubator.places.models import Street
 
@@ -87,7 +88,9 @@ class Fund(models.Model):
     match_cap = money_field(_("most it gives in matches (yuan)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    LEDGER = ("committed", "paid", "matched", "shortfall", "donations_received")
+    # Moved only by services.ledger; the budget too, after the fund's creation (its opening
+    # entry): pool gifts raise it while an edit form may be open.
+    LEDGER = ("budget", "committed", "paid", "matched", "shortfall", "donations_received")
 
     class Meta:
         verbose_name = _("fund")
@@ -111,12 +114,20 @@ class Fund(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # The ledger columns change only through services.ledger, with F() updates under a
-        # lock; an edit form saving a stale copy must never write them back.
-        if self.pk and not kwargs.get("update_fields") and not kwargs.get("force_insert"):
+        # The ledger columns change only through services.ledger, under a lock; an edit form
+        # saving a stale copy must never write them back.
+        if self.pk and not self._state.adding and not kwargs.get("update_fields") \
+                and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
                                        if not f.primary_key and f.name not in self.LEDGER]
-        super().save(*args, **kwargs)
+        if not self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        # The budget a fund is created with is its opening entry: from then on the budget
+        # is the sum of its entries (services.ledger.check_fund).
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            BudgetEntry.objects.create(fund=self, kind=BudgetEntry.Kind.OPENING, amount=self.budget)
 
     @property
     def name(self):
@@ -143,6 +154,41 @@ class Fund(models.Model):
         """How much more this fund may give in matches (None: no cap but its budget)."""
 
         return None if self.match_cap is None else self.match_cap - self.matched
+
+
+class BudgetEntry(models.Model):
+    """One movement of a fund's budget: its opening amount, a change staff made (with its
+    reason), a gift to the pool or its refund, the donations an ended award handed on. The
+    budget always equals the sum of its fund's entries."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening budget")
+        CHANGE = "change", _("Changed by staff")
+        GIFT = "gift", _("Gift to the pool")
+        REDIRECTED_GIFT = "redirected_gift", _("Gift to a project that no longer accepted gifts")
+        GIFT_REFUNDED = "gift_refunded", _("Gift refunded")
+        ENDED_AWARD = "ended_award", _("Donations of an ended award")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="budget_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Signed: a lowered budget or a refund is negative.
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    # Of a refund, the part the budget could not give back (the fund's shortfall).
+    not_covered = money_field(_("refunds not covered"), default=ZERO)
+    # The gift's public id: grants.donations sits above funding, so no foreign key.
+    donation = models.UUIDField(null=True, blank=True, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    GIFTS = (Kind.GIFT, Kind.REDIRECTED_GIFT, Kind.GIFT_REFUNDED)
+
+    class Meta:
+        verbose_name = _("budget entry")
+        verbose_name_plural = _("budget entries")
+        ordering = ["fund", "created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(not_covered__gte=0), name="budget_entry_not_covered")]
 
 
 class MatchingRun(models.Model):
@@ -371,7 +417,7 @@ class Award(models.Model):
 
     @property
     def accepts_donations(self):
-        return self.status in (self.Status.CONTRACTING, self.Status.ACTIVE)
+        return accepts_gifts(self).answer
 
     # Transitions: called only by grants.funding.services.awards, which lock, check and log.
     @transition(field=status, source=Status.CONTRACTING, target=Status.ACTIVE)

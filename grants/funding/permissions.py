@@ -19,6 +19,11 @@ def can_retry_run(user, run):
     return can_manage_funding(user) and run.status == run.Status.FAILED
 
 
+def can_change_budget(user):
+    """Raise or lower a fund's budget (through the ledger, with a reason): staff."""
+    return people.is_staff_member(user)
+
+
 def can_read_funding(user):
     """Every fund, run, award and ledger: staff, and supervisors (who change nothing)."""
     return can_read_all_proposals(user)

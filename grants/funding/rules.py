@@ -1,8 +1,11 @@
 """What a fund may pay for, stated once: the solver's `Offer.admits` (grants/funding/matching.py,
 no database) decides for the matching runs, and the same offer, built here from the models,
-decides when staff choose a fund to pay a budget increase."""
+decides when staff choose a fund to pay a budget increase. And whether an award still takes
+gifts (`accepts_gifts`), which the Donate page, starting a checkout and the ledger receiving
+the money all ask."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -34,3 +37,22 @@ def pay_problem(fund, proposal):
     if offer_for(fund).admits(candidate_for(proposal)):
         return None
     return _("%(fund)s may not pay for this project (its call, themes or street).") % {"fund": fund.name}
+
+
+class Answer(NamedTuple):
+    answer: bool
+    reason: str = ""  # why not, for the donor
+
+
+def accepts_gifts(award):
+    """Whether gifts to `award` still go to it: while it is being contracted or runs. Money for
+    an award that no longer accepts gifts goes to the public-donation pool (ledger.receive_donation)."""
+    from grants.funding.models import Award
+
+    if award.status in (Award.Status.CONTRACTING, Award.Status.ACTIVE):
+        return Answer(True)
+    if award.status == Award.Status.COMPLETED:
+        return Answer(False, _("This project is completed and no longer accepts donations."))
+    if award.status == Award.Status.TERMINATED:
+        return Answer(False, _("This project was ended early and no longer accepts donations."))
+    return Answer(False, _("This project no longer accepts donations."))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("funds/", award_views.fund_list, name="fund_list"),
     path("funds/export.<str:format>", award_views.fund_export, name="fund_export"),
     path("funds/<int:pk>/", award_views.fund_detail, name="fund_detail"),
+    path("funds/<int:pk>/budget/", award_views.fund_budget, name="fund_budget"),
     path("staff/matching/", matching_views.matching_list, name="matching_list"),
     path("staff/matching/<int:pk>/", matching_views.matching_detail, name="matching_detail"),
     path("staff/matching/<int:pk>/rerun/", matching_views.matching_rerun, name="matching_rerun"),

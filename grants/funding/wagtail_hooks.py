@@ -8,21 +8,20 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.audit import register_actions
 from core.events import send_after_admin_changes
-from core.money import yuan
 from grants.funding import events
 from grants.funding.models import Fund
 
 
 class FundForm(WagtailAdminModelForm):
-    def clean_budget(self):
-        budget = self.cleaned_data["budget"]
-        if self.instance.pk:
-            committed = Fund.objects.filter(pk=self.instance.pk).values_list("committed", flat=True).first() or 0
-            if budget is not None and budget < committed:
-                raise forms.ValidationError(
-                    _("This fund has already committed %(committed)s: the budget cannot be smaller.") % {
-                        "committed": yuan(committed)})
-        return budget
+    """A new fund's budget is its opening entry; afterwards the ledger moves it (pool gifts,
+    refunds, staff's changes on the fund's page), so the form shows it and cannot change it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "budget" in self.fields:
+            field = self.fields["budget"]
+            field.disabled = True
+            field.help_text = _("Change it on the fund's page (Funds → the fund → Change the budget), with a reason.")
 
 
 class FundViewSet(SnippetViewSet):
@@ -73,6 +72,7 @@ def register_funding_actions(actions):
         ("seedbed.fund.paid", _("Fund paid a tranche")),
         ("seedbed.fund.donation_received", _("Donation received into the pool")),
         ("seedbed.fund.donation_refunded", _("Pool donation refunded")),
+        ("seedbed.fund.budget_changed", _("Fund budget changed")),
         ("seedbed.award.created", _("Award created")),
         ("seedbed.award.funded", _("Award funded")),
         ("seedbed.award.matched", _("Donation matched")),
@@ -84,6 +84,7 @@ def register_funding_actions(actions):
         ("seedbed.award.terminated", _("Award terminated")),
         ("seedbed.award.donation_received", _("Donation received")),
         ("seedbed.award.donation_refunded", _("Donation refunded")),
+        ("seedbed.award.donation_redirected", _("Donation arrived after the award stopped accepting gifts")),
         ("seedbed.award.variation_requested", _("Budget variation requested")),
         ("seedbed.award.variation_approved", _("Budget variation approved")),
         ("seedbed.award.variation_rejected", _("Budget variation rejected")),

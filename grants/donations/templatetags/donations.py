@@ -62,5 +62,6 @@ def award_donations(award, user):
 
     donations = Donation.objects.filter(award=award).select_related("match_fund").order_by("-created_at", "-pk")
     if not permissions.can_read_funding(user):
-        donations = donations.filter(status__in=[Donation.Status.PAID, Donation.Status.REFUNDED])
+        donations = donations.filter(status__in=[Donation.Status.PAID, Donation.Status.REFUNDED],
+                                     redirected_from=None)
     return list(donations)

@@ -27,7 +27,6 @@ from grants.funding.models import (
     Award,
     AwardBudgetLine,
     BudgetVariation,
-    Fund,
     MetCondition,
     Tranche,
 )
@@ -225,9 +224,11 @@ def terminate(award, user, reason):
     _require_staff(user)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for ending the award.")})
+    pool = ledger.donation_pool()
+    # Funds before the award: the ledger's lock order (a gift arriving now waits for this).
+    ledger.lock_funds([line.fund_id for line in award.funding.all()] + ([pool.pk] if pool else []))
     award = ledger.lock_award(award)
     _step(award, "terminate")
-    pool = Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True).order_by("-year", "pk").first()
     released = ledger.close(award, user, pool)
     if released:
         events.matches_released.send(sender=Award, award=award, user=user, released=released)

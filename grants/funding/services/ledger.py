@@ -6,7 +6,11 @@ The rules the ledger keeps (the database enforces the first three on every row):
 - an award is never paid more than it was awarded (grants + matches + donations);
 - each source of an award (a fund's line, or the donations) is paid at most what it gave;
 - the planned (unpaid) tranches of an award always add up to what is still to pay, so the
-  last tranche pays every source off exactly.
+  last tranche pays every source off exactly;
+- a fund's budget is the sum of its `BudgetEntry` rows (opening, staff changes with a reason,
+  pool gifts and their refunds): no form writes it;
+- an award takes gifts only while `rules.accepts_gifts` says so; a finished award holds
+  nothing unpaid, and a gift arriving after it finished goes to the public-donation pool.
 
 Callers hold a transaction; every function here locks the rows it changes, funds in primary
 key order first and then the award, so two staff working at once wait for each other instead
@@ -28,8 +32,16 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.money import CENT, round_money, yuan
-from grants.funding import events
-from grants.funding.models import Award, AwardFunding, Disbursement, Fund, Tranche
+from grants.funding import events, permissions
+from grants.funding.models import (
+    Award,
+    AwardFunding,
+    BudgetEntry,
+    Disbursement,
+    Fund,
+    Tranche,
+)
+from grants.funding.rules import accepts_gifts
 
 ZERO = Decimal("0")
 
@@ -82,6 +94,50 @@ def split_pro_rata(total, weights):
         for key in sorted(exact, key=lambda k: (exact[k] - shares[k], str(k)))[:-leftover]:
             shares[key] -= CENT
     return {key: share for key, share in shares.items() if share > 0}
+
+
+# -- budgets -------------------------------------------------------------------------------
+def donation_pool():
+    """The public-donation pool gifts not made to one project go to (and those a project can no
+    longer take): the newest open fund of kind "donations", or None."""
+    return (Fund.objects.filter(kind=Fund.Kind.DONATIONS, is_active=True)
+            .order_by("-year", "-created_at", "-pk").first())
+
+
+def _move_budget(fund, kind, amount, user=None, donation=None, reason="", not_covered=ZERO):
+    """Change a locked fund's budget by `amount` and record the entry that explains it."""
+    if amount:
+        _change(fund, budget=amount)
+    return BudgetEntry.objects.create(fund=fund, kind=kind, amount=amount, not_covered=not_covered,
+                                      donation=donation, reason=reason, created_by=user)
+
+
+def change_budget(fund, change, reason, user):
+    """Staff raise (`change` > 0) or lower a fund's budget, saying why. Returns the fund."""
+    if not permissions.can_change_budget(user):
+        raise ValidationError(_("Only staff can do this."))
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Say why the budget changes.")
+    if change is None or not change.is_finite() or change == 0:
+        errors["amount"] = _("Enter an amount in yuan above ¥0.00.")
+    elif change != round_money(change):
+        errors["amount"] = _("An amount can have at most two decimal places (fen).")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fund = lock_funds([fund.pk])[fund.pk]
+        if fund.budget + change < fund.committed:
+            raise ValidationError({"amount": _(
+                "This fund has already committed %(committed)s: the budget cannot be smaller.") % {
+                "committed": yuan(fund.committed)}})
+        before = fund.budget
+        _move_budget(fund, BudgetEntry.Kind.CHANGE, change, user, reason=reason)
+        log(fund, "seedbed.fund.budget_changed", user=user, data={
+            "amount": str(change), "before": str(before), "after": str(fund.budget), "reason": reason})
+        events.fund_changed.send(sender=Fund, fund=fund)
+    return fund
 
 
 # -- tranches ------------------------------------------------------------------------------
@@ -202,19 +258,44 @@ def match_fund_for(award):
     return line.fund if line else None
 
 
+def _into_pool(pool, donation, kind, user, reason=""):
+    amount = donation.amount
+    _move_budget(pool, kind, amount, user, donation=donation.public_id, reason=reason)
+    _change(pool, donations_received=amount)
+    log(pool, "seedbed.fund.donation_received", user=user,
+        data={"donation": str(donation.public_id), "amount": str(amount), "note": reason})
+
+
 def receive_donation(donation, user=None):
     """Count a paid donation: to its award (and earn the match its fund offers) or to the
-    public-donation pool's budget. The caller holds the donation's lock."""
+    public-donation pool's budget. A gift to an award that no longer accepts gifts
+    (`rules.accepts_gifts`, asked under the award's lock) goes to the pool instead: the donation
+    then names the pool, and the award in `redirected_from`. With no pool open, it is held
+    (`redirected_from` set, counted nowhere) for staff to refund. The caller holds the
+    donation's lock."""
     _require_atomic()
     amount = donation.amount
     if donation.fund_id:
-        _change(_locked(Fund, pk=donation.fund_id), budget=amount, donations_received=amount)
-        log(donation.fund, "seedbed.fund.donation_received", user=user,
-            data={"donation": str(donation.public_id), "amount": str(amount)})
+        pool = lock_funds([donation.fund_id])[donation.fund_id]
+        _into_pool(pool, donation, BudgetEntry.Kind.GIFT, user)
         return ZERO
     matching = match_fund_for(donation.award)
-    lock_funds([matching.pk] if matching else [])  # fund before award, as everywhere
-    award = _change(lock_award(donation.award), donations_applied=amount)
+    pool = donation_pool()
+    lock_funds([fund.pk for fund in (matching, pool) if fund])  # funds before the award, as everywhere
+    award = lock_award(donation.award)
+    accepts = accepts_gifts(award)
+    if not accepts.answer:
+        donation.redirected_from = award
+        if pool is not None:
+            donation.award, donation.fund = None, pool
+            _into_pool(_locked(Fund, pk=pool.pk), donation, BudgetEntry.Kind.REDIRECTED_GIFT, user,
+                       reason=award.reference)
+        donation.save(update_fields=["award", "fund", "redirected_from"])
+        log(award, "seedbed.award.donation_redirected", user=user, data={
+            "donation": str(donation.public_id), "amount": str(amount), "status": award.status,
+            "pool": pool.name_zh if pool else None})
+        return ZERO
+    award = _change(award, donations_applied=amount)
     _add_to_open_tranche(award, amount)
     log(award, "seedbed.award.donation_received", user=user,
         data={"donation": str(donation.public_id), "amount": str(amount)})
@@ -243,10 +324,14 @@ def refund_donation(donation, refunded_total, user=None):
     delta = refunded_total - donation.refunded
     if delta <= 0:
         return ZERO
-    if donation.fund_id:
+    if donation.award_id and donation.redirected_from_id:
+        pass  # held: it never counted anywhere, so the refund takes nothing back
+    elif donation.fund_id:
         fund = lock_funds([donation.fund_id])[donation.fund_id]
         cut = min(delta, fund.remaining)
-        _change(fund, budget=-cut, shortfall=delta - cut, donations_received=-delta)
+        _move_budget(fund, BudgetEntry.Kind.GIFT_REFUNDED, -cut, user, donation=donation.public_id,
+                     not_covered=delta - cut)
+        _change(fund, shortfall=delta - cut, donations_received=-delta)
         log(fund, "seedbed.fund.donation_refunded", user=user,
             data={"donation": str(donation.public_id), "amount": str(delta), "not_covered": str(delta - cut)})
     else:
@@ -298,7 +383,8 @@ def close(award, user, pool=None):
         taken = _take_from_open_tranches(award, held)
         award = _change(lock_award(award), donations_applied=-taken)
         if pool is not None:
-            _change(_locked(Fund, pk=pool.pk), budget=taken)
+            _move_budget(_locked(Fund, pk=pool.pk), BudgetEntry.Kind.ENDED_AWARD, taken, user,
+                         reason=award.reference)
             log(funds[pool.pk], "seedbed.fund.donation_received", user=user,
                 data={"award": award.reference, "amount": str(taken), "note": "donations of an ended award"})
     for tranche in open_tranches(award):
@@ -318,6 +404,14 @@ def check_award(award):
     paid = sum((t.amount for t in live if t.status == Tranche.Status.PAID), ZERO)
     if award.status != Award.Status.TERMINATED and planned != award.amount - award.paid:
         problems.append(f"planned tranches {planned} ≠ still to pay {award.amount - award.paid}")
+    if not accepts_gifts(award).answer:
+        # Ending gives back or hands on everything unpaid, so money or a tranche that is still
+        # open was credited after the award stopped taking gifts.
+        if award.amount != award.paid:
+            problems.append(f"a {award.status} award holds {award.amount - award.paid} unpaid "
+                            "(donations or matches credited after it stopped accepting gifts?)")
+        if planned or live.filter(status=Tranche.Status.PLANNED).exists():
+            problems.append(f"a {award.status} award has unpaid tranches ({planned})")
     if paid != award.paid:
         problems.append(f"paid tranches {paid} ≠ award paid {award.paid}")
     if sum((line.granted for line in lines), ZERO) != award.granted:
@@ -352,6 +446,14 @@ def check_fund(fund):
         problems.append("paid ≤ committed ≤ budget broken")
     if fund.match_cap is not None and fund.matched > fund.match_cap:
         problems.append("matched above the cap")
+    entries = list(fund.budget_entries.all())
+    if (total := sum((entry.amount for entry in entries), ZERO)) != fund.budget:
+        problems.append(f"budget {fund.budget} ≠ its entries {total}")
+    gifts = [entry for entry in entries if entry.kind in BudgetEntry.GIFTS]
+    if (received := sum((entry.amount - entry.not_covered for entry in gifts), ZERO)) != fund.donations_received:
+        problems.append(f"donations received {fund.donations_received} ≠ its gifts' entries {received}")
+    if (not_covered := sum((entry.not_covered for entry in entries), ZERO)) != fund.shortfall:
+        problems.append(f"refunds not covered {fund.shortfall} ≠ its entries {not_covered}")
     return problems
 
 

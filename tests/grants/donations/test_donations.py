@@ -214,7 +214,7 @@ def test_no_donate_box_for_a_project_that_ended(fake_stripe, client, award):
     Award.objects.filter(pk=award.pk).update(status=Award.Status.TERMINATED)
     assert 'data-testid="donate-box"' not in client.get(project_url(award)).content.decode()
     response = client.get(donate_url(award))
-    assert "This project no longer accepts donations." in response.content.decode()
+    assert "This project was ended early and no longer accepts donations." in response.content.decode()
 
 
 def test_posting_the_form_sends_the_donor_to_checkout_with_a_303(fake_stripe, client, award):

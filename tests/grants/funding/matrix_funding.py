@@ -45,6 +45,10 @@ MATRIX = {
     "<lang>/funds/export.<str:format>": ("/en/funds/export.xlsx", FUND_READERS),
     "<lang>/funds/<int:pk>/": ("/en/funds/{fund}/", {**FUND_READERS, **dict.fromkeys(
         ["applicant", "other_applicant", "reviewer"], NOT_FOUND)}),
+    # Changing a budget is staff's; those who read the fund are refused, others learn nothing.
+    "<lang>/funds/<int:pk>/budget/": ("/en/funds/{fund}/budget/", {
+        **staff_and_supervisors(FORBIDDEN), "staff": OK, "funder": FORBIDDEN,
+        **dict.fromkeys(["applicant", "other_applicant", "reviewer"], NOT_FOUND)}),
     "<lang>/staff/matching/": ("/en/staff/matching/", staff_and_supervisors()),
     "<lang>/staff/matching/<int:pk>/": ("/en/staff/matching/{run}/", staff_and_supervisors()),
     "<lang>/staff/matching/<int:pk>/rerun/": ("/en/staff/matching/{run}/rerun/", POST_ONLY),

@@ -11,7 +11,7 @@ from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from grants.funding.models import Award, MatchingLine, MatchingRun
-from grants.funding.services import matching
+from grants.funding.services import ledger, matching
 from grants.proposals.models import Proposal
 from grants.review.services import determine
 from tests.factories import FundFactory, in_review, make_proposal
@@ -121,8 +121,7 @@ def test_confirming_creates_every_award_and_commitment(call, proposals, fund, st
 def test_confirming_is_all_or_nothing_when_a_budget_changed(call, proposals, fund, staff,
                                                             django_capture_on_commit_callbacks):
     run = run_now(staff, [call], [fund], django_capture_on_commit_callbacks)
-    fund.budget = D("100000")  # staff cut the budget after the run
-    fund.save()
+    ledger.change_budget(fund, D("100000") - fund.budget, "预算调减", staff)  # cut after the run
     with pytest.raises(Exception, match="Budgets changed"):
         matching.confirm(run, staff)
     assert not Award.objects.exists()
