@@ -22,7 +22,7 @@ def free_port():
 def production_env(database_url, media, private_media, **extra):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false", "SECRET_KEY": "ops-test-" + "k" * 60,
+        "DJANGO_SETTINGS_MODULE": "tests.ops.settings", "DEBUG": "false", "SECRET_KEY": "ops-test-" + "k" * 60,
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media), "PRIVATE_MEDIA_ROOT": str(private_media), "DATABASE_CONN_MAX_AGE": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING",

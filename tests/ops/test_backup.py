@@ -87,6 +87,11 @@ def test_an_archive_restores_every_row_and_file_into_an_empty_installation(tmp_p
     # …and a second restore into it is refused: it is no longer empty.
     again = manage(env, "restore", str(archive))
     assert again.returncode != 0 and "not empty" in again.stderr
+    # …unless forced, which replaces everything in it.
+    forced = manage(env, "restore", "--force", str(archive))
+    assert forced.returncode == 0, forced.stderr
+    assert row_counts_of(database_url, sqlite_path) == restored
+    assert sha256_tree(private_media) == storage_checksums(private_storage())
 
 
 def make_archive(path, members, schema, vendor, tamper=None):
