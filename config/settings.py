@@ -178,13 +178,24 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "seedbed_cache"}
-        if env("CACHE") == "database"
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+
+def _cache():
+    """Rate limits and Wagtail's site lookups live in the cache, so several processes must
+    share one: CACHE_URL=db:// (a table in the database, `manage.py createcachetable`) or
+    redis://host:6379/0 (needs the `redis` package). Unset: each process its own memory."""
+
+    url = env("CACHE_URL") or ("db://" if env("CACHE") == "database" else "")
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url == "db://":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "seedbed_cache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL must be db:// or redis://…, not {url!r}")
+
+
+CACHES = {"default": _cache()}
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -243,8 +254,44 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Attachments, report evidence and ID documents: never under MEDIA_URL, streamed by views
+# that check permission.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
+
+
+def _s3(bucket_variable, **options):
+    """One bucket of S3-compatible storage (MinIO, Aliyun OSS, Tencent COS, AWS). Keys come
+    from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself."""
+
+    if not env(bucket_variable):
+        raise ImproperlyConfigured(f"{bucket_variable} is required when STORAGE_BACKEND=s3")
+    return {"bucket_name": env(bucket_variable), "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None, "file_overwrite": False, **options}
+
+
+if STORAGE_BACKEND == "local":
+    _media_storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "core.storage.PrivateStorage"},
+    }
+elif STORAGE_BACKEND == "s3":
+    _media_storages = {
+        # Public media (CMS images and documents) get plain, unsigned URLs: the bucket (or
+        # AWS_S3_CUSTOM_DOMAIN in front of it) must be publicly readable.
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3(
+            "AWS_STORAGE_BUCKET_NAME", querystring_auth=False,
+            custom_domain=env("AWS_S3_CUSTOM_DOMAIN") or None)},
+        # A separate bucket that nobody outside may read; core.storage refuses any URL for it.
+        "private": {"BACKEND": "core.storage.PrivateS3Storage",
+                    "OPTIONS": _s3("AWS_PRIVATE_BUCKET_NAME", default_acl="private")},
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_media_storages,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -253,11 +300,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Attachments, report evidence and ID documents: never under MEDIA_URL, streamed by views
-# that check permission.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest attachment an applicant may upload, in megabytes.
 ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
