@@ -5,6 +5,7 @@ the settings refuse to start without a real SECRET_KEY and ALLOWED_HOSTS, and sw
 HTTPS protection `manage.py check --deploy` asks for.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -224,6 +225,9 @@ AXES_USERNAME_CALLABLE = "incubator.accounts.adapters.login_name_for_axes"
 AXES_LOCKOUT_CALLABLE = "incubator.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
+# Behind a proxy the client's address comes from X-Forwarded-For, read only as far as the
+# trusted proxies (incubator/accounts/client_ip.py); allauth asks the adapter, which asks the same.
+AXES_CLIENT_IP_CALLABLE = "incubator.accounts.client_ip.client_ip"
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -320,7 +324,19 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Security -------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+# Behind a reverse proxy: trust its X-Forwarded-Proto and, for the client's address, its
+# X-Forwarded-For, as far as TRUSTED_PROXIES (addresses or networks of the proxies; safest)
+# or else TRUSTED_PROXY_COUNT hops allow.
+BEHIND_PROXY = envbool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+try:
+    [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be at least 1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views same-origin
