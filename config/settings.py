@@ -350,12 +350,18 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Everything goes to the root handler once: Django's own "django" handler (console with DEBUG)
+# is dropped, or every 403/404 would print twice. Tracebacks only for server errors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"traceback_only_for_500": {"()": "core.logfilters.TracebackOnlyForServerErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["traceback_only_for_500"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "stripe": {"level": "WARNING"},
+    "loggers": {"django": {"handlers": [], "level": "INFO"},
+                "axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "stripe": {"level": "WARNING"},
                 "wagtail": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }
