@@ -2,7 +2,6 @@
 
 from gunicorn.http import wsgi
 
-
 # Gunicorn always writes "Server: gunicorn" and has no setting to stop it; a banner only tells
 # a scanner which server and which of its bugs to try. Drop the line before it is sent.
 _default_headers = wsgi.Response.default_headers

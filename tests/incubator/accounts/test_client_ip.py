@@ -122,3 +122,11 @@ def test_many_failures_from_one_client_do_not_rate_limit_the_others(client, db):
     client.post(LOGIN, {"login": "bystander@example.com", "password": PASSWORD},
                 **via("203.0.113.20"))
     assert signed_in(client)
+
+
+def test_a_malformed_proxy_address_is_refused_loudly():
+    from tests.test_settings import PRODUCTION, manage
+
+    result = manage("manage.py", "check", **{**PRODUCTION, "TRUSTED_PROXIES": "10.0.0.0/24,proxy.local"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr
