@@ -5,12 +5,14 @@ the settings refuse to start without a real SECRET_KEY and ALLOWED_HOSTS, and sw
 HTTPS protection `manage.py check --deploy` asks for.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     # Project apps last: their post_migrate reference data needs Django's and Wagtail's
     # permissions to exist already (each app grants the roles its own, which Django creates
     # just before the app's handlers). Project templates live in templates/ and still win.
@@ -135,6 +138,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.csp.SeedbedCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +239,9 @@ AXES_USERNAME_CALLABLE = "incubator.accounts.adapters.login_name_for_axes"
 AXES_LOCKOUT_CALLABLE = "incubator.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
+# Behind a proxy the client's address comes from X-Forwarded-For, read only as far as the
+# trusted proxies (incubator/accounts/client_ip.py); allauth asks the adapter, which asks the same.
+AXES_CLIENT_IP_CALLABLE = "incubator.accounts.client_ip.client_ip"
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -362,10 +369,44 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Security -------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+# Behind a reverse proxy: trust its X-Forwarded-Proto and, for the client's address, its
+# X-Forwarded-For, as far as TRUSTED_PROXIES (addresses or networks of the proxies; safest)
+# or else TRUSTED_PROXY_COUNT hops allow.
+BEHIND_PROXY = envbool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+try:
+    [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be at least 1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views same-origin
+# Everything from the site itself: no CDN, no inline script or style without the request's
+# nonce (`{{ request.csp_nonce }}`), no frames of our pages elsewhere. Stripe Checkout is a
+# redirect, so no Stripe origin is needed. The admin's relaxation: core/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The figures' SVG charts carry one style attribute that WeasyPrint needs (portal/charts.py).
+        "style-src": [SELF, NONCE, UNSAFE_HASHES, "'sha256-CKxPDFPrKIw2Ht2LdPlIQKnX2JLCPqqfLJvEfltalpY='"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail 8's admin writes inline scripts and styles of its own (checked in Chromium: the
+# page editor, snippets, images) and frames its page preview; only /admin/ gets these.
+CONTENT_SECURITY_POLICY_ADMIN_REPLACE = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "frame-ancestors": [SELF],
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
@@ -376,12 +417,18 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Everything goes to the root handler once: Django's own "django" handler (console with DEBUG)
+# is dropped, or every 403/404 would print twice. Tracebacks only for server errors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"traceback_only_for_500": {"()": "core.logfilters.TracebackOnlyForServerErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["traceback_only_for_500"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "stripe": {"level": "WARNING"},
+    "loggers": {"django": {"handlers": [], "level": "INFO"},
+                "axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "stripe": {"level": "WARNING"},
                 "wagtail": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }

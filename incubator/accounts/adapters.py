@@ -1,12 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.translation import get_language
 
+from incubator.accounts.client_ip import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         # New accounts start in the language they signed up in.
         user.language = "en" if (get_language() or "").startswith("en") else "zh-hans"
         return super().save_user(request, user, form, commit)
+
+    def get_client_ip(self, request):
+        # allauth's rate limits count per address: the same address axes counts.
+        return client_ip(request) or super().get_client_ip(request)
 
 
 def login_name_for_axes(request, credentials=None):
