@@ -402,6 +402,11 @@ CONTENT_SECURITY_POLICY = {
 }
 # Wagtail 8's admin writes inline scripts and styles of its own (checked in Chromium: the
 # page editor, snippets, images) and frames its page preview; only /admin/ gets these.
+if STORAGE_BACKEND == "s3":
+    # CMS images are served from the public bucket (or the domain in front of it).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"https://{env('AWS_S3_CUSTOM_DOMAIN')}" if env("AWS_S3_CUSTOM_DOMAIN")
+        else env("AWS_S3_ENDPOINT_URL") or f"https://{env('AWS_STORAGE_BUCKET_NAME')}.s3.amazonaws.com")
 CONTENT_SECURITY_POLICY_ADMIN_REPLACE = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],

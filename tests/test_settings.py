@@ -81,3 +81,12 @@ def test_database_url_selects_postgresql():
         DEBUG="true", DATABASE_URL="postgres://u:p@127.0.0.1:5432/seedbed",
     )
     assert engine == ["django.db.backends.postgresql"]
+
+
+def test_images_from_the_public_bucket_are_allowed_by_the_content_security_policy():
+    s3 = {"DEBUG": "1", "STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "seedbed-media",
+          "AWS_PRIVATE_BUCKET_NAME": "seedbed-private"}
+    images = "' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    assert "https://seedbed-media.s3.amazonaws.com" in setting(images, **s3)
+    assert "https://media.example.cn" in setting(images, **s3, AWS_S3_CUSTOM_DOMAIN="media.example.cn")
+    assert setting(images, DEBUG="1") == ["'self'", "data:"]
