@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("incubator.organisations.urls")),
     path("", include("grants.proposals.urls")),
     path("", include("grants.review.urls")),
+    path("", include("incubator.training.urls")),
     path("", include("grants.funding.urls")),
     path("", include("grants.donations.urls")),
     path("", include("grants.impact.urls")),
