@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("incubator.accounts.root_urls")),
     path("", include("grants.donations.root_urls")),
     path("", include("portal.root_urls")),
+    path("", include("incubator.training.root_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

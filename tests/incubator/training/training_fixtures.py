@@ -61,3 +61,22 @@ def enrol(cohort, user=None, state="accepted"):
     user = user or UserFactory()
     return Enrolment.objects.create(cohort=cohort, user=user, state=state, answers=SOCIAL_WORKER_ANSWERS,
                                     waitlisted_at=timezone.now() if state == "waitlisted" else None)
+
+
+def training_world(trainee, trainer, staff):
+    """For the permission matrix: a running cohort trained by `trainer`, with `trainee`
+    completed, a session with a handout, and the trainee's certificate."""
+    from django.core.files.base import ContentFile
+
+    from incubator.training.certificates import _issue_one
+    from incubator.training.models import Material
+
+    cohort = make_cohort(sessions=2, starts_in_days=-40)
+    cohort.trainers.add(trainer)
+    enrolment = enrol(cohort, trainee, state="completed")
+    session = cohort.sessions.first()
+    material = Material(session=session, name="讲义.pdf", content_type="application/pdf", size=9, uploaded_by=staff)
+    material.file.save("handout.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    certificate = _issue_one(enrolment, timezone.now())
+    return {"cohort": cohort.pk, "session": session.pk, "enrolment": enrolment.pk, "material": material.pk,
+            "certificate": certificate.pk, "serial": certificate.serial}
