@@ -46,7 +46,7 @@ def serial_is_well_formed(serial):
     return bool(body) and hmac.compare_digest(check, _check(body))
 
 
-def _next_serial(programme_code, year):
+def next_serial(programme_code, year):
     prefix = f"{settings.REFERENCE_PREFIX}-{programme_code}"
     try:
         with transaction.atomic():
@@ -97,7 +97,7 @@ def _issue_one(enrolment, moment):
         return existing
     cohort = enrolment.cohort
     certificate = Certificate.objects.create(
-        enrolment=enrolment, serial=_next_serial(cohort.programme.code, cohort.ends_on.year),
+        enrolment=enrolment, serial=next_serial(cohort.programme.code, cohort.ends_on.year),
         holder_name=enrolment.user.name or enrolment.user.email, issued_at=moment)
     certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(render_certificate_pdf(certificate)), save=True)
     log(enrolment, "seedbed.training.certificate.issued", data={"serial": certificate.serial})
