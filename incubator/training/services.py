@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
+from core.uploads import check_upload
 from incubator.organisations.permissions import membership
 from incubator.training import checkin
 from incubator.training.completion import progress_for
-from incubator.training.models import Attendance, Cohort, Enrolment
+from incubator.training.models import Attendance, Cohort, Enrolment, Material
 from incubator.training.questions import clean_answers
 
 State = Enrolment.State
@@ -247,3 +248,16 @@ def record_completions(cohort, user, moment=None):
             _move(enrolment, State.COMPLETED, user, moment)
             completed.append(enrolment)
     return completed
+
+
+@transaction.atomic
+def add_material(session, user, uploaded):
+    """A handout for the session's trainees, checked by its real type and size."""
+    content_type = check_upload(uploaded)
+    material = Material(session=session, name=uploaded.name[:200], content_type=content_type,
+                        size=uploaded.size, uploaded_by=user)
+    material.file.save(uploaded.name, uploaded, save=False)
+    material.save()
+    log(session.cohort, "seedbed.training.material.added", user=user,
+        data={"session": session.pk, "name": material.name})
+    return material

@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/staff/cohorts/<int:pk>/complete/", views.record_completions, name="record_completions"),
     path("training/staff/cohorts/<int:pk>/certificates/", views.issue_certificates, name="issue_certificates"),
     path("training/staff/sessions/<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
+    path("training/staff/sessions/<int:pk>/materials/", views.add_material, name="add_material"),
     path("training/staff/sessions/<int:pk>/check-in/", views.check_in_screen, name="check_in_screen"),
     path("training/staff/sessions/<int:pk>/check-in/qr.svg", views.check_in_qr, name="check_in_qr"),
     path("training/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),

@@ -310,8 +310,25 @@ def attendance_sheet(request, pk):
     return render(request, "training/staff/attendance.html", {
         "session": session, "cohort": session.cohort,
         "rows": [(enrolment, recorded.get(enrolment.pk)) for enrolment in enrolments],
-        "statuses": Attendance.Status.choices,
+        "statuses": Attendance.Status.choices, "materials": session.materials.all(),
     })
+
+
+@login_required
+@require_POST
+def add_material(request, pk):
+    session = _session_run_by(request, pk)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.add_material(session, request.user, uploaded)
+        except ValidationError as error:
+            _show_refusal(request, error)
+        else:
+            messages.success(request, _("“%(name)s” is shared with the cohort's trainees.") % {"name": uploaded.name})
+    return redirect("training:attendance", session.pk)
 
 
 def _check_in_url(session):

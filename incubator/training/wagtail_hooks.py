@@ -65,6 +65,7 @@ def register_training_actions(actions):
         ("seedbed.training.offer.lapsed", _("Offered training place not confirmed in time")),
         ("seedbed.training.attendance.recorded", _("Training attendance recorded")),
         ("seedbed.training.assignments.recorded", _("Training assignments recorded")),
+        ("seedbed.training.material.added", _("Training material added")),
         ("seedbed.training.certificate.issued", _("Certificate issued")),
         ("seedbed.training.certificate.revoked", _("Certificate revoked")),
     ])

@@ -47,6 +47,7 @@ MATRIX = {
     # Supervisors read the cohort; marking attendance and showing the code is for those who run it.
     "<lang>/training/staff/sessions/<int:pk>/attendance/": (
         "/en/training/staff/sessions/{session}/attendance/", cohort_runners(supervisor=FORBIDDEN)),
+    "<lang>/training/staff/sessions/<int:pk>/materials/": ("/en/training/staff/sessions/{session}/materials/", POST_ONLY),
     "<lang>/training/staff/sessions/<int:pk>/check-in/": (
         "/en/training/staff/sessions/{session}/check-in/", cohort_runners(supervisor=FORBIDDEN)),
     "<lang>/training/staff/sessions/<int:pk>/check-in/qr.svg": (

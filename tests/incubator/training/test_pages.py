@@ -109,3 +109,20 @@ def test_the_check_in_screen_shows_a_qr_code_without_inline_script(staff):
     assert "js/checkin.js" in page and "<script>" not in page
     svg = signed_in(staff).get(f"/en/training/staff/sessions/{cohort.sessions.get().pk}/check-in/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_materials_are_for_the_cohorts_trainees_only(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cohort = make_cohort(sessions=1)
+    session = cohort.sessions.get()
+    trainee, applied = enrol(cohort), enrol(cohort, state="applied")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    signed_in(staff).post(f"/en/training/staff/sessions/{session.pk}/materials/",
+                          {"file": SimpleUploadedFile("讲义.pdf", pdf)})
+    material = session.materials.get()
+    assert signed_in(trainee.user).get(f"/en/training/materials/{material.pk}/").status_code == 200
+    assert signed_in(applied.user).get(f"/en/training/materials/{material.pk}/").status_code == 404
+    signed_in(staff).post(f"/en/training/staff/sessions/{session.pk}/materials/",
+                          {"file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf")})
+    assert session.materials.count() == 1
