@@ -1,8 +1,11 @@
 """Capacity holds when staff accept in several tabs at once and when people apply at once.
 
 Each thread has its own database connection. On PostgreSQL the cohort row lock serialises
-them; on SQLite with a file database the write transactions do (the loser waits for the
-lock or gives up with "database is locked": an error, never an extra place). With an in-memory SQLite test database threads cannot share the data: skipped.
+them. On SQLite the write transactions do, when they start IMMEDIATE with a file test
+database (OPTIONS transaction_mode, TEST NAME): the others wait their turn. SQLite's default
+deferred transactions also never give an extra place, but the losers fail with "database is
+locked" instead of waiting, and an in-memory test database cannot be shared by threads: both
+are skipped.
 """
 
 import threading
@@ -17,8 +20,11 @@ from tests.factories import UserFactory
 from tests.incubator.training.training_fixtures import SOCIAL_WORKER_ANSWERS, enrol, make_cohort
 
 shared_database = pytest.mark.skipif(
-    connection.vendor == "sqlite" and connection.settings_dict["TEST"].get("NAME") in (None, "", ":memory:"),
-    reason="threads need a database they can share: PostgreSQL, or SQLite with a file test database")
+    connection.vendor == "sqlite" and (
+        connection.settings_dict["TEST"].get("NAME") in (None, "", ":memory:")
+        or connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE"),
+    reason="threads need a database they share and wait on: PostgreSQL, or SQLite with a file test "
+           "database and IMMEDIATE transactions")
 
 
 def _race(calls):
