@@ -14,7 +14,8 @@ class HomePage(Page):
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage", "calls.CallIndexPage", "portal.ProjectIndexPage", "portal.FiguresPage"]
+    subpage_types = ["cms.StandardPage", "calls.CallIndexPage", "portal.ProjectIndexPage", "portal.FiguresPage",
+                     "training.ProgrammeIndexPage"]
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro")]

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "grants.donations",
     "grants.funding",
     "grants.review",
+    "incubator.training",
     "grants.proposals",
     "grants.calls",
     "incubator.organisations",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("incubator.accounts.root_urls")),
     path("", include("grants.donations.root_urls")),
     path("", include("portal.root_urls")),
+    path("", include("incubator.training.root_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("incubator.organisations.urls")),
     path("", include("grants.proposals.urls")),
     path("", include("grants.review.urls")),
+    path("", include("incubator.training.urls")),
     path("", include("grants.funding.urls")),
     path("", include("grants.donations.urls")),
     path("", include("grants.impact.urls")),

@@ -29,6 +29,8 @@ from demo.proposals import PROPOSALS, ensure_proposal
 from demo.review import ensure_demo_reviews
 from demo.review import summary_line as review_summary_line
 from demo.site import ensure_demo_pages
+from demo.training import ensure_demo_training
+from demo.training import summary_line as training_summary_line
 from incubator.accounts.models import User
 from incubator.accounts.reference import ensure_roles
 from incubator.places.reference import ensure_places
@@ -51,6 +53,7 @@ def seed_demo(out, scale=0):
         )
         out.write(review_summary_line(ensure_demo_reviews()))
         out.write(funding_summary_line(ensure_demo_funding()))
+        out.write(training_summary_line(ensure_demo_training()))
         # The demo backdates awards and books some gifts straight through the ledger, which
         # send no events: write the open data once more, from everything as it now stands.
         transaction.on_commit(lambda: open_data.regenerate(force=True))

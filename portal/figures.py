@@ -49,12 +49,14 @@ from functools import cached_property
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grants.calls.models import Theme
 from grants.donations.models import Donation
 from grants.funding.models import Fund
+from incubator.training.models import Enrolment, ProgrammePage
 from incubator.places.models import Street
 from portal.charts import COUNT, YUAN, Chart, Series, plain_text, value_label
 from portal.public import COUNTED, public_awards
@@ -262,6 +264,60 @@ class Figures:
             if years else [])
 
 
+    # -- training ----------------------------------------------------------------------------
+    # People count once per cohort they completed; a cohort counts in the year it ended.
+
+    def trained_by_programme_and_year(self):
+        rows = list(Enrolment.objects.filter(state=Enrolment.State.COMPLETED)
+                    .values("cohort__programme", year=ExtractYear("cohort__ends_on"))
+                    .annotate(people=Count("user", distinct=True)).order_by())
+        programmes = {page.pk: page.localized.title for page in ProgrammePage.objects.filter(
+            pk__in={row["cohort__programme"] for row in rows}).order_by("path")}
+        counts = {(row["cohort__programme"], row["year"]): row["people"] for row in rows}
+        years = _years({row["year"]: None for row in rows})
+        return Chart(
+            id="trained-by-year", title=_("People trained, by programme and year"),
+            description=_("People who completed a cohort, in the year the cohort ended."),
+            category_heading=YEAR, unit=COUNT, stacked=True, categories=years,
+            series=[Series(title, [counts.get((pk, int(year)), 0) for year in years])
+                    for pk, title in programmes.items()] if years else [])
+
+    def completion_by_programme(self):
+        # Cohorts that have ended: each trainee who held a place either completed or did not.
+        rows = (Enrolment.objects.filter(state__in=Enrolment.ENROLLED, cohort__ends_on__lt=timezone.localdate())
+                .values("cohort__programme", "state").annotate(n=Count("pk")).order_by())
+        counts = {(row["cohort__programme"], row["state"]): row["n"] for row in rows}
+        programmes = list(ProgrammePage.objects.filter(
+            pk__in={row["cohort__programme"] for row in rows}).order_by("path"))
+        completed = [counts.get((page.pk, Enrolment.State.COMPLETED), 0) for page in programmes]
+        missed = [counts.get((page.pk, Enrolment.State.ACCEPTED), 0) for page in programmes]
+        return Chart(
+            id="completion-by-programme", title=_("Completion, by programme"),
+            description=_("Trainees of cohorts that have ended: those who met the completion rule, then "
+                          "those who did not; the two together are everyone who held a place."),
+            category_heading=_("Programme"), unit=COUNT, stacked=True,
+            categories=[page.localized.title for page in programmes],
+            series=[Series(_("Completed"), completed), Series(_("Did not complete"), missed)]
+            if programmes else [])
+
+    def trainees_by_street(self):
+        rows = (Enrolment.objects.filter(state=Enrolment.State.COMPLETED)
+                .values(street=F("organisation__street")).annotate(n=Count("user", distinct=True)).order_by())
+        by_street = {row["street"]: row["n"] for row in rows}
+        streets = list(Street.objects.order_by("code")) if by_street else []
+        categories = [street.name for street in streets]
+        values = [by_street.get(street.pk, 0) for street in streets]
+        if None in by_street:
+            categories.append(_("Individuals (no organisation)"))
+            values.append(by_street[None])
+        return Chart(
+            id="trainees-by-street", title=_("People trained, by street or town"),
+            description=_("Trainees who completed a cohort, by the street or town of the organisation "
+                          "they enrolled for; people who enrolled for themselves are counted apart."),
+            category_heading=_("Street / town"), unit=COUNT, categories=categories,
+            series=[Series(_("People trained"), values)] if categories else [])
+
+
 # The figures in the order the page shows them, by the slug of their CSV download.
 CHARTS = {
     "money-by-source": Figures.money_by_source,
@@ -270,4 +326,7 @@ CHARTS = {
     "money-by-theme": Figures.money_by_theme,
     "projects-by-year": Figures.projects_by_year,
     "donations-by-year": Figures.donations_by_year,
+    "trained-by-year": Figures.trained_by_programme_and_year,
+    "completion-by-programme": Figures.completion_by_programme,
+    "trainees-by-street": Figures.trainees_by_street,
 }

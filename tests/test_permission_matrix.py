@@ -91,10 +91,11 @@ from tests.grants.impact.matrix_reports import MATRIX as REPORTS  # noqa: E402
 from tests.grants.review.matrix_reviews import MATRIX as REVIEWS  # noqa: E402
 from tests.grants.review.matrix_staff import MATRIX as STAFF  # noqa: E402
 from tests.grants.review.matrix_workbench import MATRIX as WORKBENCH  # noqa: E402
+from tests.incubator.training.matrix_training import MATRIX as TRAINING  # noqa: E402
 from tests.portal.matrix_figures import MATRIX as FIGURES  # noqa: E402
 from tests.portal.matrix_opendata import MATRIX as OPENDATA  # noqa: E402
 
-MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING | FIGURES | OPENDATA)
+MATRIX.update(REVIEWS | STAFF | WORKBENCH | DONATIONS | REPORTS | FUNDING | FIGURES | OPENDATA | TRAINING)
 
 # Patterns that exist only in some configurations (DEBUG serves media itself).
 OPTIONAL = {"^media/(?P<path>.*)$": ("/media/missing.png", everyone(NOT_FOUND))}
@@ -168,7 +169,10 @@ def world(applicant, reviewer, staff, funder):
     # An evidence file of the award's mid-term report (sharing the attachment's stored file).
     evidence = award.reports.get(kind="midterm").evidence.create(
         name="e.pdf", content_type="application/pdf", size=1, file=attachment.file.name)
+    from tests.incubator.training.training_fixtures import training_world
+
     return {
+        **training_world(applicant, reviewer, staff),
         "donation": donation.public_id,
         "fund": fund.pk, "award": award.pk, "run": run.pk, "report": award.reports.get(kind="midterm").pk,
         "organisation": organisation.pk, "call": call.pk, "proposal": proposal.pk,

@@ -276,10 +276,10 @@ def test_the_page_shows_every_figure_as_an_svg_with_its_table(world, page, clien
     html = response.content.decode()
     assert response.status_code == 200
     assert f'<html lang="{language}">' in html
-    assert html.count('role="img"') == len(CHARTS) == 6
-    assert len(tables(html)) == 6
+    assert html.count('role="img"') == len(CHARTS) == 9
+    assert len(tables(html)) == 6  # nobody trained yet: training's three charts say "no data"
     assert "css/figures.css" in html
-    for slug in CHARTS:
+    for slug in list(CHARTS)[:6]:
         assert f'href="/{language}/figures/{slug}.csv"' in html
     s1 = world["streets"][0]
     assert (s1.name_zh if language == "zh-hans" else s1.name_en) in html
@@ -345,8 +345,8 @@ def test_the_page_runs_as_many_queries_with_10_awards_as_with_2(
 def test_an_empty_installation_says_there_is_no_data_yet(page, client):
     html = client.get("/en/figures/").content.decode()
     assert "No project has been funded yet" in html
-    assert html.count('role="img"') == 6
-    assert html.count("No data yet") >= 6
+    assert html.count('role="img"') == len(CHARTS)
+    assert html.count("No data yet") >= len(CHARTS)
     assert tables(html) == []
     response = client.get("/en/figures/money-by-street.csv")
     assert response.status_code == 200

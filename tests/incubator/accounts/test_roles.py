@@ -16,6 +16,9 @@ STAFF = {
     "calls.add_theme", "calls.change_theme", "calls.view_theme",
     "review.change_determinationtemplate", "review.view_determinationtemplate",
     "cms.change_sitesettings",
+    "training.add_cohort", "training.change_cohort", "training.view_cohort",
+    "training.add_session", "training.change_session", "training.view_session",
+    "training.view_enrolment", "training.view_certificate",
 }
 
 
