@@ -181,6 +181,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. WAL lets readers carry on while it writes; a write
+    # transaction takes the lock at BEGIN (IMMEDIATE), so two requests queue for up to
+    # `timeout` seconds instead of one failing with "database is locked" when a read
+    # transaction tries to become a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -27,3 +27,12 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {alias: {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"} for alias in ("default", "background")}
 # No persistent connections: the test database must be droppable at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the concurrency tests give each thread its own connection, and an
+    # in-memory database cannot be shared by them. One file per run, so runs never collide.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"seedbed-test-{os.getpid()}.sqlite3")}
+    # A throwaway database need not survive a power cut (as CI's PostgreSQL runs with fsync off).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"  # noqa: F405

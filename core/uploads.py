@@ -26,6 +26,18 @@ ALLOWED_EXTENSIONS = sorted(set().union(*ALLOWED_TYPES.values()))
 SCAN_TYPES = {key: ALLOWED_TYPES[key] for key in ("application/pdf", "image/jpeg", "image/png")}
 
 
+def display_name(uploaded, limit=200):
+    """The name people see for an upload (PrivateFile.name): no control characters (NUL
+    included), at most `limit` characters, keeping the extension."""
+
+    name = "".join(c for c in PurePath(uploaded.name).name if c.isprintable()) or "file"
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix
+    suffix = suffix if len(suffix) <= 16 else ""
+    return name[:limit - len(suffix)] + suffix
+
+
 def max_bytes():
     return settings.ATTACHMENT_MAX_MB * 1024 * 1024
 

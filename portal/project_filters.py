@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceFilter
 from core.search import search
 from grants.calls.models import CallPage, Theme
 from grants.funding.models import Award, Fund
@@ -40,16 +41,16 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", widget=forms.TextInput(
         attrs={"type": "search", "placeholder": _("Project, organisation or reference")}))
     year = django_filters.ChoiceFilter(label=_("Year"), field_name="starts_on__year", empty_label=_("Any year"))
-    call = django_filters.ModelChoiceFilter(label=_("Call"), field_name="call",
-                                            queryset=CallPage.objects.none(), empty_label=_("Any call"))
-    theme = django_filters.ModelChoiceFilter(label=_("Theme"), field_name="proposal__themes",
-                                             queryset=Theme.objects.all(), empty_label=_("Any theme"))
-    street = django_filters.ModelChoiceFilter(label=_("Street / town"), field_name="street",
-                                              queryset=Street.objects.all(), empty_label=_("Any street / town"))
-    community = django_filters.ModelChoiceFilter(
+    call = IdChoiceFilter(label=_("Call"), field_name="call",
+                          queryset=CallPage.objects.none(), empty_label=_("Any call"))
+    theme = IdChoiceFilter(label=_("Theme"), field_name="proposal__themes",
+                           queryset=Theme.objects.all(), empty_label=_("Any theme"))
+    street = IdChoiceFilter(label=_("Street / town"), field_name="street",
+                            queryset=Street.objects.all(), empty_label=_("Any street / town"))
+    community = IdChoiceFilter(
         label=_("Community / village"), field_name="proposal__communities", queryset=Community.objects.all(),
         empty_label=_("Any community / village"))
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = IdChoiceFilter(
         label=_("Organisation"), field_name="organisation", queryset=Organisation.objects.none(),
         empty_label=_("Any organisation"))
     source = django_filters.ChoiceFilter(label=_("Fund source"), field_name="funding__fund__kind",

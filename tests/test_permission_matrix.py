@@ -48,7 +48,7 @@ MATRIX = {
         "/en/organisations/{organisation}/members/{membership}/remove/", signed_in(405)),
     # Opening an invitation only shows it; joining takes a POST by the invited address.
     "<lang>/organisations/join/<str:token>/": ("/en/organisations/join/{token}/", signed_in(OK)),
-    "<lang>/calls/<int:call_pk>/apply/": ("/en/calls/{call}/apply/", signed_in(405)),
+    "<lang>/calls/<id:call_pk>/apply/": ("/en/calls/{call}/apply/", signed_in(405)),
     "<lang>/proposals/<int:pk>/": ("/en/proposals/{proposal}/", members_and_staff()),
     "<lang>/proposals/<int:pk>/edit/": (
         "/en/proposals/{proposal}/edit/", members_and_staff(staff=NOT_FOUND)),

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceFilter
 from grants.calls.models import CallPage, Theme
 from incubator.places.models import Street
 
@@ -12,9 +13,9 @@ class CallFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=CallPage.Status.choices, method="filter_status",
         empty_label=_("Any status"))
-    theme = django_filters.ModelChoiceFilter(
+    theme = IdChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all(), empty_label=_("Any theme"))
-    street = django_filters.ModelChoiceFilter(
+    street = IdChoiceFilter(
         label=_("Street / town"), queryset=Street.objects.all(), method="filter_street",
         empty_label=_("Any street / town"))
 

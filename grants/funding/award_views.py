@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from core import exports
+from core.fields import IdChoiceFilter
 from core.form_errors import add_service_error
 from core.money import yuan
 from grants.calls.models import CallPage
@@ -64,10 +65,10 @@ def _apply(request, action, success, back):
 class AwardFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=Award.Status.choices,
                                          empty_label=gettext_lazy("Any status"))
-    fund = django_filters.ModelChoiceFilter(label=gettext_lazy("Fund"), field_name="funding__fund",
-                                            queryset=Fund.objects.none(), empty_label=gettext_lazy("Any fund"))
-    call = django_filters.ModelChoiceFilter(label=gettext_lazy("Call"), field_name="call",
-                                            queryset=CallPage.objects.none(), empty_label=gettext_lazy("Any call"))
+    fund = IdChoiceFilter(label=gettext_lazy("Fund"), field_name="funding__fund",
+                          queryset=Fund.objects.none(), empty_label=gettext_lazy("Any fund"))
+    call = IdChoiceFilter(label=gettext_lazy("Call"), field_name="call",
+                          queryset=CallPage.objects.none(), empty_label=gettext_lazy("Any call"))
 
     class Meta:
         model = Award

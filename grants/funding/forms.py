@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceField, IdMultipleChoiceField
 from core.money import yuan
 from core.uploads import SCAN_TYPES, check_upload
 from grants.calls.models import CallPage
@@ -14,10 +15,10 @@ from grants.funding.models import Fund, Tranche
 
 
 class MatchingRunForm(forms.Form):
-    calls = forms.ModelMultipleChoiceField(
+    calls = IdMultipleChoiceField(
         label=_("Calls"), queryset=CallPage.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Their approved proposals not yet funded are matched."))
-    funds = forms.ModelMultipleChoiceField(
+    funds = IdMultipleChoiceField(
         label=_("Funds"), queryset=Fund.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Open funds with money left; each keeps its own rules."))
     include_waitlisted = forms.BooleanField(label=_("Include waitlisted proposals"), required=False)
@@ -44,7 +45,7 @@ class SignForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    tranche = forms.ModelChoiceField(label=_("Tranche"), queryset=Tranche.objects.none(), empty_label=None)
+    tranche = IdChoiceField(label=_("Tranche"), queryset=Tranche.objects.none(), empty_label=None)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}),
                               initial=timezone.localdate)
     reference = forms.CharField(label=_("Payment reference"), max_length=60,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from core.form_errors import add_service_error
+from core.http import posted_ids
 from grants.funding import permissions
 from grants.funding.forms import MatchingRunForm
 from grants.funding.models import Fund, MatchingLine, MatchingRun
@@ -145,7 +146,7 @@ def matching_rerun(request, pk):
     considered = Proposal.objects.filter(matching_lines__run=run)
 
     def posted(name):
-        return {int(value) for value in request.POST.getlist(name) if value.isdigit()}
+        return set(posted_ids(request, name))
 
     # The page shows one page of proposals: choices made on other pages stay as they were.
     shown = posted("shown")

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceField
 from core.form_errors import refusal_items
 from core.money import CENT, yuan
 from grants.funding.models import AwardBudgetLine, Fund
@@ -93,8 +94,8 @@ def funds_for_increase(amount):
 class VariationDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
         ("approve", _("Approve the variation")), ("reject", _("Reject it"))])
-    fund = forms.ModelChoiceField(label=_("Fund paying the increase"), queryset=Fund.objects.none(),
-                                  required=False, help_text=_("Open funds with enough left; the fund's caps still apply."))
+    fund = IdChoiceField(label=_("Fund paying the increase"), queryset=Fund.objects.none(),
+                         required=False, help_text=_("Open funds with enough left; the fund's caps still apply."))
     note = forms.CharField(label=_("Note to the holder"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Required when rejecting the variation."))
 

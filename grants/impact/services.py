@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
-from core.uploads import SCAN_TYPES, check_upload
+from core.uploads import SCAN_TYPES, check_upload, display_name
 from grants.funding import events
 from grants.funding.models import Award, Tranche
 from grants.funding.services import awards
@@ -141,7 +141,7 @@ def add_evidence(report, user, uploaded):
         content_type = check_upload(uploaded, SCAN_TYPES)
     except ValidationError as error:
         raise ValidationError({"file": error.messages})
-    evidence = ReportEvidence(report=report, name=uploaded.name[:200], content_type=content_type,
+    evidence = ReportEvidence(report=report, name=display_name(uploaded), content_type=content_type,
                               size=uploaded.size, uploaded_by=user)
     evidence.file.save(uploaded.name, uploaded, save=False)
     evidence.save()

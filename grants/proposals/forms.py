@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdMultipleChoiceField
 from core.money import percent, yuan
 from core.uploads import ALLOWED_EXTENSIONS, check_upload
 from grants.calls.models import Theme
@@ -23,11 +24,11 @@ def communities_by_street():
 
 
 class ProposalDetailsForm(forms.ModelForm):
-    communities = forms.ModelMultipleChoiceField(
+    communities = IdMultipleChoiceField(
         label=_("Target communities"), required=False, queryset=Community.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Optional. Hold Ctrl (⌘ on a Mac) to choose several."))
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple)
 

@@ -20,7 +20,7 @@ from wagtail.log_actions import log
 from core import mail
 from core.money import percent, round_money, yuan
 from core.search import document
-from core.uploads import check_upload
+from core.uploads import check_upload, display_name
 from grants.proposals.models import (
     Attachment,
     Proposal,
@@ -51,6 +51,13 @@ class SubmissionRefused(Exception):
         self.problems = problems
 
 
+class AlreadySubmitted(ValidationError):
+    """The proposal was submitted before this change reached it (often a double-click)."""
+
+    def __init__(self):
+        super().__init__(_("This proposal has been submitted and can no longer be changed."))
+
+
 @transaction.atomic
 def start_proposal(call, organisation, user):
     call = call.source
@@ -73,7 +80,7 @@ def save_draft(proposal, user, version, write):
 
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not locked.is_editable:
-        raise ValidationError(_("This proposal has been submitted and can no longer be changed."))
+        raise AlreadySubmitted()
     if locked.version != version:
         raise VersionConflict(locked)
     write()
@@ -82,6 +89,21 @@ def save_draft(proposal, user, version, write):
     proposal.version = version + 1
     log(proposal, "seedbed.proposal.saved", user=user)
     return proposal
+
+
+def save_and_submit(proposal, user, version, write, moment=None):
+    """Save the editor's forms and submit, in one transaction, so a second click of Submit
+    waits for the first and then finds the proposal submitted (AlreadySubmitted) rather than
+    a newer version. When submission is refused the draft is still saved, then
+    SubmissionRefused is raised."""
+
+    with transaction.atomic():
+        save_draft(proposal, user, version, write)
+        try:
+            return submit_proposal(proposal, user, moment)
+        except SubmissionRefused as refused:
+            problems = refused
+    raise problems
 
 
 def submission_problems(proposal, moment, resubmission=False):
@@ -219,7 +241,7 @@ def add_attachment(proposal, user, uploaded, question=""):
     if question:  # a file question has one answer: a new file replaces the old one
         for old in proposal.attachments.filter(question=question):
             remove_attachment(old, user)
-    attachment = Attachment(proposal=proposal, question=question, name=uploaded.name[:200],
+    attachment = Attachment(proposal=proposal, question=question, name=display_name(uploaded),
                             content_type=content_type, size=uploaded.size, uploaded_by=user)
     attachment.file.save(uploaded.name, uploaded, save=False)
     attachment.save()

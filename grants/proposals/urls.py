@@ -7,7 +7,7 @@ from . import views
 app_name = "proposals"
 
 urlpatterns = [
-    path("calls/<int:call_pk>/apply/", views.apply, name="apply"),
+    path("calls/<id:call_pk>/apply/", views.apply, name="apply"),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("proposals/<int:pk>/pdf/", views.proposal_pdf_download, name="pdf"),

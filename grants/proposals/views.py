@@ -64,6 +64,8 @@ def proposal_edit(request, pk):
     if not permissions.can_edit_proposal(request.user, proposal):
         if people.membership(request.user, proposal.organisation) is None:
             raise Http404  # staff read proposals; only members write them
+        if request.method == "POST" and _submitting(request):
+            return _already_submitted(request, proposal)
         messages.info(request, _("This proposal has been submitted and is read-only."))
         return redirect("proposals:detail", proposal.pk)
     version = proposal.version
@@ -71,8 +73,20 @@ def proposal_edit(request, pk):
         editor = ProposalEditor(proposal, request.POST, request.FILES)
         version = _posted_version(request)
         if editor.is_valid():
+            def write():
+                _write(editor, request.user)
+
             try:
-                service.save_draft(proposal, request.user, version, lambda: _write(editor, request.user))
+                if _submitting(request):
+                    return _submitted(request, service.save_and_submit(proposal, request.user, version, write))
+                service.save_draft(proposal, request.user, version, write)
+            except service.AlreadySubmitted:
+                return _already_submitted(request, proposal)
+            except service.SubmissionRefused as refused:
+                messages.error(request, _(
+                    "Your draft is saved, but it cannot be submitted yet: %(count)s items need attention "
+                    "(listed below).") % {"count": len(refused.problems)})
+                return redirect(f"{request.path}?check=1")
             except service.VersionConflict as conflict:
                 version = conflict.current.version
                 messages.error(request, _(
@@ -119,20 +133,25 @@ def _after_save(request, proposal):
             service.remove_attachment(attachment, request.user)
             messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.name})
         return redirect("proposals:edit", proposal.pk)
-    if request.POST.get("action") == "submit":
-        try:
-            proposal = service.submit_proposal(proposal, request.user)
-        except service.SubmissionRefused as refused:
-            messages.error(request, _(
-                "Your draft is saved, but it cannot be submitted yet: %(count)s items need attention "
-                "(listed below).") % {"count": len(refused.problems)})
-            return redirect(f"{request.path}?check=1")
-        messages.success(request, _(
-            "Submitted. Your reference number is %(reference)s; a confirmation has been emailed to you.")
-            % {"reference": proposal.reference})
-        return redirect("proposals:detail", proposal.pk)
     messages.success(request, _("Draft saved."))
     return redirect("proposals:edit", proposal.pk)
+
+
+def _submitting(request):
+    return request.POST.get("action") == "submit" and "remove_attachment" not in request.POST
+
+
+def _submitted(request, proposal):
+    messages.success(request, _(
+        "Submitted. Your reference number is %(reference)s; a confirmation has been emailed to you.")
+        % {"reference": proposal.reference})
+    return redirect("proposals:detail", proposal.pk)
+
+
+def _already_submitted(request, proposal):
+    # Usually the second click of a double-click: the first one submitted it.
+    messages.info(request, _("Your proposal has been submitted; there is no need to submit it again."))
+    return redirect("proposals:detail", proposal.pk)
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import IdChoiceField
 from grants.review.models import DeterminationTemplate
 from grants.review.services import reviewers
 
@@ -19,7 +20,7 @@ class ScreeningForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
+    reviewer = IdChoiceField(label=_("Reviewer"), queryset=None, required=False)
     due_on = forms.DateField(label=_("Due on"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from core.form_errors import add_service_error
+from core.http import posted_ids
 from grants.calls.models import CallPage
 from grants.proposals import permissions
 from grants.proposals.display import answered_questions
@@ -159,7 +160,7 @@ def call_ranking(request, call_pk):
                 messages.warning(request, _("Not enough eligible reviewers for: %(references)s") % {
                     "references": ", ".join(p.reference for p in short)})
             return redirect("review:call_ranking", call.pk)
-        chosen = call.proposals.filter(pk__in=[v for v in request.POST.getlist("proposals") if v.isdigit()])
+        chosen = call.proposals.filter(pk__in=posted_ids(request, "proposals"))
         if not chosen:
             form.add_error(None, _("Tick the proposals to decide on."))
         elif form.is_valid():

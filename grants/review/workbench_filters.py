@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
 
+from core.fields import IdChoiceFilter
 from core.search import search
 from grants.calls.models import CallPage, Theme
 from grants.proposals.models import Proposal
@@ -87,17 +88,17 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Search"), method="filter_search", max_length=200,
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Words from the title, summary, organisation or reference number."))
-    call = django_filters.ModelChoiceFilter(
+    call = IdChoiceFilter(
         label=_("Call"), queryset=default_locale_calls, empty_label=_("Any call"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status"))
-    street = django_filters.ModelChoiceFilter(
+    street = IdChoiceFilter(
         label=_("Street / town"), queryset=Street.objects.order_by("code"), empty_label=_("Any street / town"))
-    theme = django_filters.ModelChoiceFilter(
+    theme = IdChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.order_by("code"),
         empty_label=_("Any theme"))
     organisation = django_filters.CharFilter(
         label=_("Organisation name contains"), method="filter_organisation", max_length=120)
-    reviewer = django_filters.ModelChoiceFilter(
+    reviewer = IdChoiceFilter(
         label=_("Reviewer"), queryset=reviewers, method="filter_reviewer", empty_label=_("Any reviewer"))
     score_min = django_filters.NumberFilter(
         label=_("Score from"), field_name="score", lookup_expr="gte", min_value=0, max_value=100)

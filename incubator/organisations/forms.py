@@ -1,6 +1,8 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import short_name
 from incubator.organisations.models import Organisation
 from incubator.organisations.services import duplicate_code_message
 from incubator.organisations.uscc import validate_uscc
@@ -38,6 +40,12 @@ class OrganisationForm(forms.ModelForm):
         if message:
             raise forms.ValidationError(message)
         return code
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):  # a longer name fails the save (OSError 36)
+            logo.name = short_name(logo.name)
+        return logo
 
     def clean_filing_number(self):
         number = "".join((self.cleaned_data.get("filing_number") or "").split())

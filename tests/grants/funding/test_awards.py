@@ -378,8 +378,7 @@ def test_a_funder_sees_only_its_own_funds(client, funder, funds):
     assert client.get(reverse("funding:fund_detail", args=[funds[1].pk])).status_code == 404
 
 
-# -- under concurrency (PostgreSQL) --------------------------------------------------------
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+# -- under concurrency ---------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_two_commitments_at_once_cannot_overspend_a_fund(call, organisation, applicant, staff):
     fund = FundFactory(budget=D("100000"))

@@ -5,7 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import ModelLogEntry
@@ -212,8 +212,7 @@ def test_a_run_form_with_nothing_chosen_says_so(client, staff):
     assert page.count("This field is required.") == 2 and not MatchingRun.objects.exists()
 
 
-# -- under concurrency (PostgreSQL) --------------------------------------------------------
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+# -- under concurrency ---------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_confirmed_at_once_never_overcommit_a_fund(call, organisation, applicant, staff):
     first = scored(call, organisation, applicant, staff, D("90"))

@@ -488,3 +488,13 @@ def test_a_report_decided_meanwhile_says_so(client, staff, midterm, applicant, i
     assert "Only a submitted report can be approved or returned." in response.content.decode()
     midterm.refresh_from_db()
     assert midterm.status == Report.Status.APPROVED
+
+
+@pytest.mark.parametrize("value", ["²", "①", "9" * 20])
+def test_an_odd_evidence_id_removes_nothing_and_saves_the_rest(client, applicant, midterm, indicators, value):
+    report_service.add_evidence(midterm, applicant, SimpleUploadedFile("照片.png", PNG))
+    client.force_login(applicant)
+    response = client.post(url(midterm), {**form_data(indicators, narrative="改过的叙述"), "remove_evidence": value})
+    assert response.status_code == 302
+    midterm.refresh_from_db()
+    assert midterm.evidence.count() == 1 and midterm.narrative == "改过的叙述"

@@ -8,7 +8,7 @@ from tests.matrix import POST_ONLY, staff_and_supervisors
 
 MATRIX = {
     "<lang>/staff/proposals/<int:pk>/": ("/en/staff/proposals/{reviewed}/", staff_and_supervisors()),
-    "<lang>/staff/calls/<int:call_pk>/ranking/": ("/en/staff/calls/{call}/ranking/", staff_and_supervisors()),
+    "<lang>/staff/calls/<id:call_pk>/ranking/": ("/en/staff/calls/{call}/ranking/", staff_and_supervisors()),
     "<lang>/staff/proposals/<int:pk>/screen/": (
         "/en/staff/proposals/{reviewed}/screen/", POST_ONLY),
     "<lang>/staff/proposals/<int:pk>/assign/": (
