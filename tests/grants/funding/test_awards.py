@@ -406,3 +406,38 @@ def test_two_commitments_at_once_cannot_overspend_a_fund(call, organisation, app
     fund.refresh_from_db()
     assert sorted(outcomes) == ["ValidationError", "funded"]
     assert fund.committed == D("90000") and Award.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_payments_posted_at_once_pay_the_tranche_once_and_none_answers_500(active, staff):
+    # On SQLite, before WAL and immediate transactions, three of these answered 500
+    # "database is locked".
+    from django.test import Client
+
+    tranche = active.tranches.get(number=1)
+    barrier, statuses = threading.Barrier(8), []
+
+    def post():
+        from django.db import connection as thread_connection
+
+        client = Client(raise_request_exception=False)
+        client.force_login(staff)
+        try:
+            barrier.wait()
+            statuses.append(client.post(reverse("funding:tranche_pay", args=[active.pk]), {
+                "tranche": tranche.pk, "paid_on": timezone.localdate().isoformat(),
+                "reference": "BANK-8"}).status_code)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(statuses) == 8 and 500 not in statuses, statuses
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.PAID
+    active.refresh_from_db()
+    paid_out = sum(d.amount for d in Disbursement.objects.filter(tranche__award=active))
+    assert active.paid == paid_out > 0 and active.tranches.filter(status=Tranche.Status.PAID).count() == 1
