@@ -26,7 +26,8 @@ class Progress:
 
     @property
     def attendance_pct(self):
-        return round(100 * self.attended / self.total) if self.total else 0
+        # Whole percent, half up, in integers (round() would take 12.5 to 12).
+        return (200 * self.attended + self.total) // (2 * self.total) if self.total else 0
 
     def _enough(self, attended):
         # Integer arithmetic: 8 of 10 at 80% is enough, 7 of 9 (77.8%) is not.
