@@ -25,4 +25,6 @@ def login_name_for_axes(request, credentials=None):
     name = credentials.get("email") or credentials.get("login") or credentials.get("username")
     if not name and request is not None:
         name = request.POST.get("login", "")
-    return (name or "").strip().lower()
+    # Axes stores it in a 255-character column; a longer name is no one's email, and on
+    # PostgreSQL it would fail the insert (a 500) instead of counting as a failure.
+    return (name or "").strip().lower()[:255]

@@ -50,6 +50,10 @@ def share_database(tmp_path):
         source = connection.settings_dict["NAME"]
         connection.close()  # a template database must have no other connection
         with postgres_admin() as admin:
+            # Nor may any other: a connection an earlier test's thread (or the browser tests'
+            # live server) left open to the test database would refuse the copy.
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", [source])
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
         made.append(name)
         url = postgres_url(name)

@@ -78,6 +78,17 @@ def test_repeated_failed_logins_are_throttled(client, db):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_login_name_too_long_for_any_account_counts_as_a_failure_not_a_500(client, db):
+    from axes.models import AccessAttempt
+
+    # Wagtail's sign-in for private pages authenticates whatever is typed.
+    response = client.post("/en/_util/login/", {"username": "長" * 300 + "@example.com", "password": "wrong"})
+    assert response.status_code == 200
+    # django-axes keeps the name in a 255-character column (PostgreSQL refuses a longer one).
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 1 and len(attempt.username) == 255
+
+
 def test_throttling_is_per_account(client, db):
     UserFactory(email="target@example.com")
     other = UserFactory(email="bystander@example.com")
