@@ -10,6 +10,12 @@ STAFF_PERMISSIONS = [
 ]
 
 
+def _lapse_offers(**kwargs):
+    from incubator.training.services import sweep_offers
+
+    sweep_offers()
+
+
 def _grant_roles(sender, **kwargs):
     from incubator.accounts import permissions, roles
 
@@ -23,4 +29,8 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core import tasks
+
         post_migrate.connect(_grant_roles, sender=self)
+        # Offers not confirmed in time pass on with every sweep (manage.py sweep_tasks).
+        tasks.sweeping.connect(_lapse_offers, dispatch_uid="training.lapse_offers")

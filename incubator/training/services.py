@@ -154,7 +154,7 @@ def _offer_free_places(cohort, moment):
 
 def sweep_offers(moment=None):
     """Offers not confirmed in time pass to the next person waiting. Run lazily by the pages
-    that show places, and by `manage.py training_sweep`; cheap when there is nothing to do.
+    that show places, and by every sweep (`manage.py sweep_tasks`); cheap when there is nothing to do.
     Returns the number of offers that lapsed."""
     moment = moment or timezone.now()
     cohorts = set(Enrolment.objects.filter(state=State.OFFERED, offer_expires_at__lte=moment)

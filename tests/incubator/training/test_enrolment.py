@@ -113,7 +113,7 @@ def test_an_offer_not_confirmed_in_time_passes_on():
     services.withdraw(holder, holder.user)
     later = timezone.now() + timedelta(hours=49)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        call_command("training_sweep", stdout=mock.MagicMock())
+        call_command("sweep_tasks", stdout=mock.MagicMock())
         with pytest.raises(ValidationError) as refused:
             services.confirm_offer(first, first.user)
         assert refused.value.code == "lapsed"
