@@ -33,7 +33,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from core.models import PublicVersion
 
@@ -97,6 +97,8 @@ def _eligible(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
+        # Every page that may be cached lives under its language (/zh-hans/…, /en/…).
+        and get_language_from_path(request.path_info) is not None
     )
 
 
@@ -110,7 +112,8 @@ def _etag(request, key):
     # The reader's CSRF secret is part of it: a copy kept by the browser holds a token of
     # that secret, which is only still good while the cookie is the same.
     secret = request.META.get("CSRF_COOKIE", "")
-    return '"%s"' % hashlib.sha256(f"{key}|{secret}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{key}|{secret}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
 
 
 def _finish(request, response, key):

@@ -17,7 +17,12 @@ class PortalConfig(AppConfig):
         from grants.calls.events import theme_changed
         from grants.calls.models import CallPage
         from grants.donations.events import donation_paid, donation_refunded
-        from grants.funding.events import award_changed, award_created, fund_changed, matches_released
+        from grants.funding.events import (
+            award_changed,
+            award_created,
+            fund_changed,
+            matches_released,
+        )
         from incubator.organisations.events import organisation_changed
         from incubator.places.events import place_changed
         from incubator.places.models import Community, Street

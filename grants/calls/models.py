@@ -16,8 +16,8 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from core.models import LocalizedName
-from core.public_cache import cacheable_page
 from core.money import money_field
+from core.public_cache import cacheable_page
 from grants.calls.blocks import CallDocumentsBlock, QuestionsBlock, RubricBlock
 from incubator.organisations.models import Organisation
 from incubator.places.models import Street

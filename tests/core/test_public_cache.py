@@ -188,3 +188,14 @@ def test_errors_cookies_and_private_responses_are_never_stored(db):
     private = HttpResponse("hi")
     private["Cache-Control"] = "private"
     assert _store(private) is None
+
+
+def test_a_page_made_private_is_no_longer_served_from_the_cache(db, client):
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import HomePage
+
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    assert client.get(home.url).status_code == 200
+    PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(home.url).status_code == 302
