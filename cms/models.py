@@ -7,8 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
+from core.public_cache import cacheable_page
 
 
+@cacheable_page
 class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
@@ -27,6 +29,7 @@ class HomePage(Page):
         return self.get_children().live().in_menu().specific()
 
 
+@cacheable_page
 class StandardPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))

@@ -140,6 +140,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.csp.SeedbedCSPMiddleware",
+    # The public pages' cache (core/public_cache.py): stores here, after every other middleware
+    # has set its cookies and headers; answers from the cache below, once language, CSRF
+    # cookie and messages are known.
+    "core.public_cache.StorePublicPage",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +152,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.public_cache.FetchPublicPage",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last, as its documentation asks: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
@@ -211,6 +216,8 @@ def _cache():
 
 
 CACHES = {"default": _cache()}
+# Anonymous visitors' public pages are kept until the data they show changes (core/public_cache.py).
+PUBLIC_CACHE = envbool("PUBLIC_CACHE", "true")
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -42,3 +42,13 @@ class LocalizedName(models.Model):
     @property
     def name(self):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class PublicVersion(models.Model):
+    """The version of everything the public pages show (core.public_cache): one row, bumped in
+    the transaction of any change they show, so every process sees it at the same moment."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.number)

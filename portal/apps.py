@@ -13,11 +13,16 @@ class PortalConfig(AppConfig):
         # the change: the files are regenerated once its transaction commits (portal.services).
         from wagtail.signals import page_published
 
-        from core import tasks
+        from core import public_cache, tasks
         from grants.calls.events import theme_changed
         from grants.calls.models import CallPage
         from grants.donations.events import donation_paid, donation_refunded
-        from grants.funding.events import award_changed, fund_changed
+        from grants.funding.events import (
+            award_changed,
+            award_created,
+            fund_changed,
+            matches_released,
+        )
         from incubator.organisations.events import organisation_changed
         from incubator.places.events import place_changed
         from incubator.places.models import Community, Street
@@ -36,5 +41,9 @@ class PortalConfig(AppConfig):
             (organisation_changed, None, services.organisation_changed),
         ]:
             signal.connect(receiver, sender=sender)
+        # Every change these apps announce may show on a public page: a new cache version.
+        for signal in (award_changed, award_created, matches_released, fund_changed, theme_changed,
+                       place_changed, donation_paid, donation_refunded, organisation_changed):
+            signal.connect(public_cache.bump, dispatch_uid="portal.public_cache")
         # A regeneration lost with its worker is queued again by the sweep of lost work.
         tasks.sweeping.connect(services.resume, dispatch_uid="portal.resume")

@@ -4,11 +4,13 @@ headed in the language of the address. Public, like the figures page that links 
 from django.http import Http404
 from django.views.decorators.http import require_safe
 
+from core.public_cache import cacheable
 from portal.charts import csv_response
 from portal.figures import CHARTS, Figures
 
 
 @require_safe
+@cacheable
 def figure_csv(request, slug):
     build = CHARTS.get(slug)
     if build is None:

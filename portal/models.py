@@ -8,7 +8,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.public_cache import cacheable_page
 
+
+@cacheable_page
 class ProjectIndexPage(Page):
     """The public browser of funded projects: facets with counts, Chinese full-text search,
     sorting and pages, all in the URL so a filtered list can be shared (portal/project_filters.py
@@ -44,6 +47,7 @@ class ProjectIndexPage(Page):
         return context
 
 
+@cacheable_page
 class FiguresPage(Page):
     """The public figures: projects, organisations and money by source, year, street and
     theme, donations and matches, as server-drawn charts with their tables and CSV

@@ -7,13 +7,18 @@ still shows the other streets' counts so the visitor can switch. One GROUP BY qu
 facet, whatever the number of projects.
 """
 
+import hashlib
+
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from core import public_cache
 from core.fields import IdChoiceFilter
 from core.search import search
 from grants.calls.models import CallPage, Theme
@@ -124,24 +129,42 @@ class ProjectFilter(django_filters.FilterSet):
         counts as described above; choices with no project left are dropped (except the
         selected one)."""
         chosen = self.form.cleaned_data if self.is_valid() else {}
+        version = public_cache.version() if settings.PUBLIC_CACHE else None
         result = {}
         for name in names or self.FACETS:
-            field = self.filters[name].field_name
-            # The rows are each project once (see _filtered_except); only two funding lines of
-            # one source type could count a project twice in its group.
-            counts = self._filtered_except(name).order_by().values_list(field).annotate(
-                count=Count("pk", distinct=name == "source"))
-            if name == "organisation":
-                counts = counts.order_by("-count", field)[:self.TOP_ORGANISATIONS]
-            counts = dict(counts.values_list(field, "count"))
+            key = version is not None and self._counts_key(version, name, chosen)
+            counts = cache.get(key) if key else None
+            if counts is None:
+                counts = self._counts(name)
+                if key:
+                    cache.set(key, counts, public_cache.KEEP_SECONDS)
             selected = chosen.get(name)
             selected_key = getattr(selected, "pk", selected)
+            field = self.filters[name].field_name
             if selected_key is not None and selected_key not in counts and name == "organisation":
                 counts[selected_key] = self._filtered_except(name).filter(**{field: selected_key}).count()
             result[name] = [(value, label, counts.get(value, 0), str(value) == str(selected_key))
                             for value, label in self._labels(name, counts)
                             if counts.get(value) or str(value) == str(selected_key)]
         return result
+
+    def _counts(self, name):
+        field = self.filters[name].field_name
+        # The rows are each project once (see _filtered_except); only two funding lines of
+        # one source type could count a project twice in its group.
+        counts = self._filtered_except(name).order_by().values_list(field).annotate(
+            count=Count("pk", distinct=name == "source"))
+        if name == "organisation":
+            counts = counts.order_by("-count", field)[:self.TOP_ORGANISATIONS]
+        return dict(counts.values_list(field, "count"))
+
+    @staticmethod
+    def _counts_key(version, name, chosen):
+        """A facet's counts depend only on the other filters and the public data's version
+        (core.public_cache), whatever the language, page or sort."""
+        others = sorted((other, str(getattr(value, "pk", value))) for other, value in chosen.items()
+                        if other not in (name, "sort") and value not in (None, ""))
+        return f"facets:{version}:{name}:" + hashlib.sha256(repr(others).encode()).hexdigest()
 
     def _labels(self, name, counts):
         """(value, label) for the values a facet counted, in display order."""

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core.public_cache import cacheable
 from grants.donations.models import Donation
 from grants.funding.models import AwardBudgetLine, Tranche
 from grants.impact.models import IndicatorResult, Report
@@ -40,6 +41,7 @@ def _results(award):
     return [(indicator, achieved.get(indicator.pk)) for indicator in indicators], approved
 
 
+@cacheable
 def project_detail(request, pk):
     award = get_object_or_404(public_awards().select_related("proposal__call", "proposal__organisation__street"), pk=pk)
     raised, gifts = donations_raised(award)
@@ -67,6 +69,7 @@ def project_detail(request, pk):
     })
 
 
+@cacheable
 def organisation_profile(request, pk):
     """A verified organisation's public profile and the projects it was funded for."""
     organisation = get_object_or_404(Organisation.objects.select_related("street", "community"), pk=pk)

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from core.models import LocalizedName
 from core.money import money_field
+from core.public_cache import cacheable_page
 from grants.calls.blocks import CallDocumentsBlock, QuestionsBlock, RubricBlock
 from incubator.organisations.models import Organisation
 from incubator.places.models import Street
@@ -36,6 +37,7 @@ class CallPageForm(WagtailAdminPageForm):
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every type may apply."))
 
 
+@cacheable_page(until_next_minute=True)
 class CallPage(Page):
     """A call for proposals (项目征集公告). Staff publish it like any page: drafts, scheduled
     publishing, revisions and previews come from Wagtail."""
@@ -206,6 +208,7 @@ class CallPage(Page):
         return context
 
 
+@cacheable_page(until_next_minute=True)
 class CallIndexPage(Page):
     """Lists the calls placed under it: open, upcoming and closed, with filters."""
 
