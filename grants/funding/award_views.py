@@ -29,7 +29,7 @@ from core.fields import IdChoiceFilter
 from core.form_errors import add_service_error
 from core.money import yuan
 from grants.calls.models import CallPage
-from grants.funding import permissions
+from grants.funding import permissions, queues
 from grants.funding.agreement import agreement_pdf
 from grants.funding.forms import (
     BudgetChangeForm,
@@ -69,6 +69,11 @@ class AwardFilter(django_filters.FilterSet):
                           queryset=Fund.objects.none(), empty_label=gettext_lazy("Any fund"))
     call = IdChoiceFilter(label=gettext_lazy("Call"), field_name="call",
                           queryset=CallPage.objects.none(), empty_label=gettext_lazy("Any call"))
+    # The staff work queue's links (portal/work_queue.py) land on these.
+    waiting = django_filters.ChoiceFilter(
+        label=gettext_lazy("Waiting for staff"), method="filter_waiting", empty_label=gettext_lazy("Any"),
+        choices=[("tranche_due", gettext_lazy("A payment is due")),
+                 ("report_submitted", gettext_lazy("A report to approve"))])
 
     class Meta:
         model = Award
@@ -81,6 +86,11 @@ class AwardFilter(django_filters.FilterSet):
         self.filters["call"].queryset = CallPage.objects.filter(
             pk__in=Award.objects.values("call")).order_by("-closes_at")
         self.filters["call"].field.label_from_instance = lambda call: call.title
+
+    def filter_waiting(self, queryset, name, value):
+        if value == "tranche_due":
+            return queues.with_payable_tranches(queryset)
+        return queues.with_submitted_reports(queryset)
 
 
 def _award_rows(request):

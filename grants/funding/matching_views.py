@@ -52,9 +52,13 @@ def matching_list(request):
                 messages.success(request, _("The matching is computing; this page follows its progress."))
                 return redirect("funding:matching_detail", run.pk)
     service.mark_lost_runs()  # a run whose worker died shows as failed, not "running" for ever
+    runs = MatchingRun.objects.all()
+    # ?status=done is where the staff work queue's "to confirm" link lands; anything else lists all.
+    if request.GET.get("status") in MatchingRun.Status.values:
+        runs = runs.filter(status=request.GET["status"])
     return render(request, "funding/matching/list.html", {
         "form": form, "can_manage": permissions.can_manage_funding(request.user),
-        "runs": MatchingRun.objects.select_related("created_by", "confirmed_by").prefetch_related("calls")[:50],
+        "runs": runs.select_related("created_by", "confirmed_by").prefetch_related("calls")[:50],
     })
 
 

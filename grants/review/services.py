@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 from core import mail
 from grants.proposals.models import Proposal
+from grants.review import queues
 from grants.review.models import ConflictOfInterest, DeterminationTemplate, Review, ReviewAssignment
 from incubator.accounts import permissions as people
 from incubator.accounts.models import User
@@ -406,9 +407,7 @@ def ranking(call):
 def send_overdue_reminders(today=None):
     """Email each reviewer once a day about their overdue reviews; returns how many were sent."""
     today = today or timezone.localdate()
-    overdue = (ReviewAssignment.objects.filter(status=ReviewAssignment.Status.ASSIGNED, due_on__lt=today,
-                                               proposal__status=Proposal.Status.IN_REVIEW)
-               .exclude(reminded_on=today).select_related("reviewer", "proposal"))
+    overdue = queues.overdue_assignments(today).exclude(reminded_on=today).select_related("reviewer", "proposal")
     by_reviewer = {}
     for assignment in overdue:
         by_reviewer.setdefault(assignment.reviewer, []).append(assignment)

@@ -14,6 +14,7 @@ from core.fields import IdChoiceFilter
 from core.search import search
 from grants.calls.models import CallPage, Theme
 from grants.proposals.models import Proposal
+from grants.review import queues
 from incubator.accounts import permissions as people
 from incubator.accounts.models import User
 from incubator.places.models import Street
@@ -48,6 +49,12 @@ SORT_CHOICES = [
     ("-title", _("Title (Z–A)")),
 ]
 assert {value for value, _label in SORT_CHOICES} == SORTS.keys()
+
+# The staff work queue's links (portal/work_queue.py) land on these.
+QUEUE_CHOICES = [
+    ("overdue_reviews", _("With overdue reviews")),
+    ("to_decide", _("Reviews complete, awaiting a decision")),
+]
 
 STATUS_CHOICES = [(value, label) for value, label in Proposal.Status.choices if value != Proposal.Status.DRAFT]
 
@@ -96,6 +103,8 @@ class ProposalFilter(django_filters.FilterSet):
     theme = IdChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.order_by("code"),
         empty_label=_("Any theme"))
+    queue = django_filters.ChoiceFilter(
+        label=_("Waiting for staff"), choices=QUEUE_CHOICES, method="filter_queue", empty_label=_("Any"))
     organisation = django_filters.CharFilter(
         label=_("Organisation name contains"), method="filter_organisation", max_length=120)
     reviewer = IdChoiceFilter(
@@ -120,6 +129,11 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_queue(self, queryset, name, value):
+        if value == "overdue_reviews":
+            return queues.with_overdue_reviews(queryset, timezone.localdate())
+        return queues.ready_to_decide(queryset)
 
     def filter_organisation(self, queryset, name, value):
         value = value.strip()
