@@ -12,4 +12,5 @@ def user_can(request):
         "review": request.user.is_authenticated and people.is_reviewer(request.user),
         "read_funding": funding_permissions.can_read_funding(request.user),
         "follow_funds": request.user.is_authenticated and people.is_funder(request.user),
+        "use_admin": request.user.has_perm("wagtailadmin.access_admin"),
     })}
