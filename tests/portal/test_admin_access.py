@@ -16,7 +16,7 @@ ENGLISH = ["Pages", "Search all pages", "Moderators", "Documents", "Images", "cr
 
 
 def visible_text(html):
-    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html, flags=re.DOTALL)
     return re.sub(r"<[^>]+>", " ", html)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from grants.funding.models import Award, MatchingRun, Tranche
+from grants.funding.models import MatchingRun, Tranche
 from grants.funding.services import awards as award_service
 from grants.impact.models import Report
 from grants.proposals.services import submit_proposal
@@ -65,10 +65,10 @@ def world(call, staff, reviewer, funder):
     fund = FundFactory()
     fund.managers.add(funder)
     paying, member = new_proposal(call)
-    paying = award_service.sign(make_award(approved(paying, member, staff), {fund: D("90000")}, staff), staff,
+    paying = award_service.sign(make_award(approved(paying, member, staff), {fund: D(90000)}, staff), staff,
                                 SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     reporting, member = new_proposal(call)
-    reporting = make_award(approved(reporting, member, staff), {fund: D("90000")}, staff)
+    reporting = make_award(approved(reporting, member, staff), {fund: D(90000)}, staff)
     Report.objects.filter(award=reporting, kind=Report.Kind.MIDTERM).update(
         status=Report.Status.SUBMITTED, submitted_at=timezone.now())
     done = MatchingRun.objects.create(created_by=staff, status=MatchingRun.Status.DONE)
