@@ -112,7 +112,8 @@ def test_each_count_links_to_a_list_of_exactly_those_items(world, client, staff)
 def test_staff_see_the_work_queue_and_no_applicant_part(world, client, staff):
     html = page(client, staff)
     assert parts_shown(html) == {"staff"}
-    assert "等待工作人员处理" in html and "待形式审查的申报书" in html
+    assert "等待工作人员处理" in html
+    assert '<strong class="queue-count">1</strong> 待形式审查的申报书' in html  # a count, not "1.00"
     assert "/zh-hans/staff/proposals/?status=submitted" in html
 
 
