@@ -56,27 +56,6 @@ PAGES = [
         },
     },
     {
-        "slug": "training",
-        "zh": {
-            "title": "培训项目",
-            "intro": "社创营、青创营、研学社：面向社区工作者、高校毕业生和青年创业者的培训。",
-            "body": _body([
-                "社创营：面向社区社会工作者的项目设计与管理培训。",
-                "青创营：面向高校毕业生和青年创业者的社会创新训练营。",
-                "研学社：社会组织负责人之间的同伴学习小组。",
-            ]),
-        },
-        "en": {
-            "title": "Training programmes",
-            "intro": "Social Innovation Camp, Youth Innovation Camp and the Study Circle: training for community workers, graduates and young founders.",
-            "body": _body([
-                "Social Innovation Camp (社创营): project design and management for community social workers.",
-                "Youth Innovation Camp (青创营): a social-innovation bootcamp for graduates and young founders.",
-                "Study Circle (研学社): peer learning among leaders of social organisations.",
-            ]),
-        },
-    },
-    {
         "slug": "contact",
         "zh": {
             "title": "联系我们",
@@ -186,5 +165,10 @@ def ensure_demo_pages():
         settings.hotline = "023-6298 0000"
         settings.email = "service@seedbed.test"
         settings.address = "重庆市南岸区南坪街道（演示地址）"
+        settings.save()
+    if not settings.bank_account_number:
+        settings.bank_account_name = "重庆市南岸区社区治理创新中心"
+        settings.bank_name = "中国工商银行重庆南坪支行（演示）"
+        settings.bank_account_number = "3100 0000 0000 0000 000"
         settings.save()
     return created

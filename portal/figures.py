@@ -183,6 +183,12 @@ class Figures:
             Total(_("Matched by the funds"), matched, YUAN),
         ]
 
+    def summary(self):
+        """The headline numbers a summary elsewhere (the home page) shows: projects,
+        organisations, money committed and donations."""
+        projects, organisations, committed, _paid, donations, _matched = self.totals()
+        return [projects, organisations, committed, donations]
+
     # -- the charts --------------------------------------------------------------------------
 
     def money_by_source(self):

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -226,7 +227,14 @@ class CallIndexPage(Page):
     def get_calls(self):
         from grants.calls.models import CallPage
 
-        return CallPage.objects.live().child_of(self).prefetch_related("themes").order_by("-closes_at")
+        # Open calls first (nearest deadline first), then upcoming (soonest first), then closed
+        # (latest first): what a visitor can still apply to comes before what has passed.
+        now = timezone.now()
+        return (CallPage.objects.live().child_of(self).prefetch_related("themes")
+                .annotate(rank=Case(When(opens_at__gt=now, then=1), When(closes_at__gt=now, then=0), default=2),
+                          soon=Case(When(opens_at__gt=now, then=F("opens_at")),
+                                    When(closes_at__gt=now, then=F("closes_at"))))
+                .order_by("rank", "soon", "-closes_at"))
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

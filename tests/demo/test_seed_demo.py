@@ -444,3 +444,21 @@ def test_a_computed_matching_run_waits_for_staff_to_confirm(seeded, db, client):
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == MatchingRun.Status.CONFIRMED and waiting.awards.exists()
+
+
+def test_the_demo_home_page_is_a_service_portal(seeded, db, client):
+    # The training programme index (人才培养) replaced the old static 培训项目 page.
+    assert not StandardPage.objects.filter(slug="training").exists()
+    page = client.get("/zh-hans/").content.decode()
+    for part in ("home-calls", "home-figures", "home-projects", "home-training", "home-give"):
+        assert f'data-testid="{part}"' in page
+    assert "社创营" in page and 'href="/zh-hans/donate/"' in page and 'href="/zh-hans/open-data/"' in page
+
+
+def test_the_demo_centre_takes_gifts_by_bank_transfer(seeded, db):
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    assert site_settings.takes_bank_transfers

@@ -4,6 +4,7 @@
     {% donations_notice %}                       staff and supervisors: why donations are off
     {% donations_enabled as on %}
     {% donation_match award as match %}          the fund matching gifts to this award, if any
+    {% donation_pool as pool %}                  the public-donation pool, if there is one
     {% award_donations award user as gifts %}    what this reader may see of an award's gifts
     {% sees_donors user as identities %}         staff and supervisors see who gave, even anonymously
     {% can_refund user as refunds %}             staff may ask Stripe for a refund
@@ -43,6 +44,11 @@ def donation_match(award):
     if left <= 0:
         return None
     return {"fund": fund, "ratio": fund.match_ratio, "left": left, "capped": fund.match_cap is not None}
+
+
+@register.simple_tag
+def donation_pool():
+    return ledger.donation_pool()
 
 
 @register.simple_tag
