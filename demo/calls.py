@@ -265,6 +265,7 @@ def _call_specs():
                 "eligible_kinds": [Organisation.Kind.SOCIAL_GROUP, Organisation.Kind.SOCIAL_SERVICE,
                                    Organisation.Kind.FOUNDATION, Organisation.Kind.COMMUNITY_GROUP],
                 "verified_only": True, "reviewers_per_proposal": 3, "blind_review": False,
+                "proposals_per_organisation": 1,  # the call text: 每个组织限报一个项目
             },
             "themes": ["governance", "elderly", "neighbours", "youth", "disability"],
             "streets": URBAN_STREETS,
@@ -402,6 +403,7 @@ def _past_call_spec():
             "eligible_kinds": [Organisation.Kind.SOCIAL_GROUP, Organisation.Kind.SOCIAL_SERVICE,
                                Organisation.Kind.FOUNDATION, Organisation.Kind.COMMUNITY_GROUP],
             "verified_only": True, "reviewers_per_proposal": 3, "blind_review": False,
+            "proposals_per_organisation": 2,  # the call text: 每个组织限报两个项目
         },
         "themes": ["governance", "elderly", "neighbours", "youth", "disability", "culture", "environment"],
         "streets": ALL_STREETS,

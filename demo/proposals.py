@@ -189,17 +189,19 @@ PROPOSALS = [
             "small_place": "阳光社区南城院落、电力院落、供销院落",
         },
     },
-    # Drafts of the demo applicant: one nearly complete, one just started.
+    # Drafts of the demo applicant: one nearly complete, one just started. Both under the small
+    # projects call, which sets no limit per organisation (the governance call allows one, and
+    # the centre already has one there).
     {
-        "call": GOVERNANCE, "organisation": SUNSHINE, "user": DEMO_APPLICANT,
+        "call": SMALL, "organisation": SUNSHINE, "user": DEMO_APPLICANT,
         "submitted": None,
         "title": "南坪街道阳光社区“四点半课堂”儿童托管项目",
         "summary": "为双职工家庭的小学生提供放学后课业辅导、阅读和安全教育。",
         "communities": ["500108003002"], "themes": ["youth"],
-        "months": 10, "cofunding": Decimal("8000.00"),
+        "months": 6, "cofunding": Decimal("2000.00"),
         "budget": [
-            (C.PERSONNEL, "辅导老师补贴", "10", "月", "3000.00"),
-            (C.MATERIALS, "图书及学习用品", "1", "批", "6000.00"),
+            (C.PERSONNEL, "辅导老师补贴", "6", "月", "1500.00"),
+            (C.MATERIALS, "图书及学习用品", "1", "批", "5000.00"),
         ],
         "indicators": [],
         "answers": {"lead": "张晓，中心主任，023-6280 1101", "kind": "新项目"},

@@ -66,6 +66,10 @@ class CallPage(Page):
     verified_only = models.BooleanField(
         _("verified organisations only"), default=True,
         help_text=_("Untick only for calls open to organisations still being verified."))
+    proposals_per_organisation = models.PositiveSmallIntegerField(
+        _("proposals per organisation"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("How many proposals one organisation may have under this call (proposals not funded "
+                    "or screened out do not count). Empty: no limit."))
     streets = ParentalManyToManyField(
         Street, verbose_name=_("streets served"), blank=True, related_name="calls",
         help_text=_("Organisations based in these streets / towns may apply. None: the whole district."))
@@ -96,7 +100,7 @@ class CallPage(Page):
             FieldPanel("cofunding_share"),
         ], heading=_("Money")),
         MultiFieldPanel([
-            FieldPanel("eligible_kinds"), FieldPanel("verified_only"),
+            FieldPanel("eligible_kinds"), FieldPanel("verified_only"), FieldPanel("proposals_per_organisation"),
             FieldPanel("streets", widget=forms.CheckboxSelectMultiple),
         ], heading=_("Eligibility")),
         FieldPanel("questions"),

@@ -19,15 +19,26 @@ def communities_by_street():
 
     groups = {}
     for community in Community.objects.select_related("street").order_by("street__code", "code"):
-        groups.setdefault(community.street.name, []).append((community.pk, community.name))
+        groups.setdefault(community.street, []).append((community.pk, community.name))
     return list(groups.items())
 
 
+def name_empty_choices(form):
+    """Empty selects read "请选择…" rather than Django's "---------"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+            field.empty_label = _("Choose…")
+        elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+            field.choices = [("", _("Choose…")), *field.choices[1:]]
+
+
 class ProposalDetailsForm(forms.ModelForm):
+    # Ticked in groups, one per street (proposals/includes/communities_field.html): no
+    # Ctrl-click list of 150, and with JavaScript only the chosen street's group shows.
     communities = IdMultipleChoiceField(
         label=_("Target communities"), required=False, queryset=Community.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Optional. Hold Ctrl (⌘ on a Mac) to choose several."))
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional. Tick the communities of the target street / town the project serves."))
     themes = IdMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple)
@@ -45,7 +56,7 @@ class ProposalDetailsForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False
         self.fields["street"].queryset = Street.objects.all()
-        self.fields["communities"].choices = communities_by_street()
+        name_empty_choices(self)
         if call is not None:
             self.fields["requested_amount"].help_text = _("Between %(min)s and %(max)s.") % {
                 "min": yuan(call.min_grant), "max": yuan(call.max_grant)}
@@ -53,6 +64,12 @@ class ProposalDetailsForm(forms.ModelForm):
                 self.fields["cofunding_amount"].help_text = _(
                     "At least %(share)s%% of the project's total budget.") % {
                     "share": percent(call.cofunding_share)}
+
+    def community_groups(self):
+        """[(street, [(community id, name, ticked)])] for the grouped checkboxes."""
+        ticked = {str(value) for value in self["communities"].value() or []}
+        return [(street, [(pk, name, str(pk) in ticked) for pk, name in communities])
+                for street, communities in communities_by_street()]
 
     def clean_cofunding_amount(self):
         from decimal import Decimal
@@ -62,6 +79,10 @@ class ProposalDetailsForm(forms.ModelForm):
 
 class PositionedFormSet(forms.BaseInlineFormSet):
     """Keeps the rows in the order the applicant wrote them."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name_empty_choices(form)
 
     def save(self, commit=True):
         instances = super().save(commit=False)
@@ -77,7 +98,9 @@ class PositionedFormSet(forms.BaseInlineFormSet):
 
 BudgetFormSet = forms.inlineformset_factory(
     Proposal, BudgetLine, formset=PositionedFormSet, extra=3, can_delete=True,
-    fields=["category", "item", "quantity", "unit", "unit_price"])
+    fields=["category", "item", "quantity", "unit", "unit_price"],
+    # Enough for any budget; the page adds rows (proposal_form.js) or gives three more on saving.
+    max_num=100, absolute_max=100)
 
 IndicatorFormSet = forms.inlineformset_factory(
     Proposal, Indicator, formset=PositionedFormSet, extra=2, can_delete=True,
@@ -209,7 +232,8 @@ class ProposalEditor:
         links = []
         for problem in self.problems:
             if problem.field in self.details.fields:
-                anchor = self.details[problem.field].id_for_label
+                # A group of checkboxes has no one input to point at: its fieldset carries the id.
+                anchor = self.details[problem.field].id_for_label or self.details[problem.field].auto_id
             elif problem.field in self.questions.fields:
                 anchor = self.questions[problem.field].id_for_label
             elif problem.field in ("budget", "indicators"):

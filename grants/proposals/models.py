@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -45,6 +46,8 @@ class Proposal(models.Model):
 
     # The applicant writes in these states; staff act in the others.
     EDITABLE = (Status.DRAFT, Status.MORE_INFO)
+    # Closed without funding: no longer one of the proposals a call's per-organisation limit counts.
+    CLOSED_UNFUNDED = (Status.REJECTED, Status.SCREENED_OUT)
 
     call = models.ForeignKey(CallPage, verbose_name=_("call"), on_delete=models.PROTECT, related_name="proposals")
     organisation = models.ForeignKey(
@@ -114,8 +117,14 @@ class Proposal(models.Model):
         return self.status in self.EDITABLE
 
     def next_step(self):
-        """What happens next, as the applicant's dashboard tells it."""
+        """What happens next, as the applicant's dashboard and proposal page tell it. Once
+        approved, the award (grants.funding, a higher layer, reached through its reverse
+        relation) says where the project really is."""
 
+        if self.status == self.Status.APPROVED:
+            award = getattr(self, "award", None)  # the reverse one-to-one: None until the award is made
+            if award is not None:
+                return _award_next_step(award)
         return {
             self.Status.DRAFT: _("Complete and submit it before the call closes."),
             self.Status.SUBMITTED: _("Staff will screen it; you will be emailed about each decision."),
@@ -172,6 +181,27 @@ class Proposal(models.Model):
         return (self.requested_amount or Decimal("0")) + (self.cofunding_amount or Decimal("0"))
 
 
+def _award_next_step(award):
+    """The next step of an approved proposal's award, by the award's state: signing, then
+    the reports it owes, then nothing. Statuses are compared by value because proposals may
+    not import grants.funding (the layers contract)."""
+
+    if award.status == "contracting":
+        return _("Approved: staff will contact you to sign the funding agreement.")
+    if award.status == "active":
+        report = award.reports.filter(status__in=["due", "returned"]).order_by("due_on").first()
+        if report is not None and report.status == "returned":
+            return _("Under way: your %(report)s was returned; correct it and submit it again.") % {
+                "report": report.get_kind_display()}
+        if report is not None:
+            return _("Under way: submit your %(report)s by %(date)s.") % {
+                "report": report.get_kind_display(), "date": date_format(report.due_on)}
+        return _("Under way: carry out the project; staff will review the reports you have submitted.")
+    if award.status == "completed":
+        return _("Completed: the project is closed. Thank you.")
+    return _("Ended early: see the reason given on the project page.")
+
+
 class BudgetLineBase(models.Model):
     """One line of a budget: what is bought, how many, at what unit price.
 
@@ -213,6 +243,10 @@ class BudgetLineBase(models.Model):
         return bool(self.category and self.item and self.unit) and None not in (self.quantity, self.unit_price)
 
     @property
+    def quantity_text(self):
+        return _plain_number(self.quantity)
+
+    @property
     def subtotal(self):
         if None in (self.quantity, self.unit_price):
             return Decimal("0.00")
@@ -232,6 +266,12 @@ class BudgetLineBase(models.Model):
         return [cls(category=line["category"], item=line["item"], quantity=Decimal(str(line["quantity"])),
                     unit=line["unit"], unit_price=Decimal(str(line["unit_price"])), position=number, **fields)
                 for number, line in enumerate(lines)]
+
+
+def _plain_number(value):
+    """20.00 → "20", 1200.50 → "1,200.5": a count or a target as people write it, not as the
+    database keeps it ("20.00 场" reads as a price)."""
+    return "" if value is None else f"{value.normalize():,f}"
 
 
 def _decimal_text(value):
@@ -278,6 +318,10 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=Q(target__gte=0) | Q(target__isnull=True),
                                    name="indicator_target_not_negative"),
         ]
+
+    @property
+    def target_text(self):
+        return _plain_number(self.target)
 
     @property
     def label(self):

@@ -29,6 +29,7 @@ from grants.proposals.models import (
     budget_total,
 )
 from incubator.organisations import permissions as people
+from incubator.organisations.models import Organisation
 
 
 class VersionConflict(Exception):
@@ -63,15 +64,46 @@ def start_proposal(call, organisation, user):
     call = call.source
     if people.membership(user, organisation) is None:
         raise PermissionDenied
+    _lock_organisation(organisation)
     if not call.is_open:
         raise ValidationError(_("This call is not open for applications."))
-    problem = call.eligibility_problem(organisation)
+    problem = call.eligibility_problem(organisation) or limit_problem(call, organisation, drafts=True)
     if problem:
         raise ValidationError(problem)
     proposal = Proposal.objects.create(
         call=call, organisation=organisation, created_by=user, street=organisation.street)
     log(proposal, "seedbed.proposal.created", user=user)
     return proposal
+
+
+def limit_problem(call, organisation, drafts, exclude=None):
+    """Why the organisation may not have another proposal under this call (a translated
+    sentence), or None. Starting counts its drafts too (a second draft is refused: the first
+    is where to work); submitting counts only its other submitted proposals. Proposals closed
+    without funding do not count. Callers that act on the answer lock the organisation's row
+    first (`_lock_organisation`), so two starts or submissions at once are counted in turn.
+
+    Not a database constraint: the limit is each call's own (last year's allowed two), and a
+    unique index cannot read it from the call."""
+
+    limit = call.proposals_per_organisation
+    if not limit:
+        return None
+    counted = Proposal.objects.filter(call=call, organisation=organisation).exclude(
+        status__in=Proposal.CLOSED_UNFUNDED)
+    if not drafts:
+        counted = counted.exclude(status=Proposal.Status.DRAFT)
+    if exclude is not None:
+        counted = counted.exclude(pk=exclude.pk)
+    count = counted.count()
+    if count < limit:
+        return None
+    return _("This call accepts at most %(limit)s proposals per organisation, and %(organisation)s already "
+             "has %(count)s under it.") % {"limit": limit, "organisation": organisation.name, "count": count}
+
+
+def _lock_organisation(organisation):
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
 @transaction.atomic
@@ -121,6 +153,9 @@ def submission_problems(proposal, moment, resubmission=False):
             "date": date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")}
             if moment >= call.closes_at else _("This call is not open for applications yet."))
     problem = call.eligibility_problem(proposal.organisation)
+    if problem:
+        add("__all__", problem)
+    problem = limit_problem(call, proposal.organisation, drafts=False, exclude=proposal)
     if problem:
         add("__all__", problem)
 
@@ -216,6 +251,7 @@ def submit_proposal(proposal, user, moment=None):
     locked = Proposal.objects.select_for_update().select_related("call", "organisation").get(pk=proposal.pk)
     if not locked.is_editable:
         raise ValidationError(_("This proposal has already been submitted."))
+    _lock_organisation(locked.organisation)
     problems = submission_problems(locked, moment, resubmission=locked.status == Proposal.Status.MORE_INFO)
     if problems:
         raise SubmissionRefused(problems)

@@ -16,6 +16,7 @@ from grants.proposals.display import answered_questions
 from grants.proposals.forms import ProposalEditor
 from grants.proposals.models import Attachment, Proposal
 from grants.proposals.pdf import proposal_pdf
+from grants.proposals.timeline import timeline
 from incubator.organisations import permissions as people
 from incubator.organisations.models import Organisation
 
@@ -53,6 +54,7 @@ def proposal_detail(request, pk):
         "proposal": proposal,
         "answers": answered_questions(proposal),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
+        "timeline": timeline(proposal),
         "history": ModelLogEntry.objects.for_instance(proposal).select_related("user").order_by("timestamp")
         if permissions.can_read_all_proposals(request.user) else None,
     })

@@ -56,7 +56,12 @@ class ReviewForm(forms.Form):
         label=_("Your recommendation"), choices=Review.Recommendation.choices, required=False,
         widget=forms.RadioSelect)
 
-    field_order = ["comment", "comment_shared", "recommendation"]
+    # Submitting is final: the reviewer says so by ticking this, checked on the server (the
+    # page works without JavaScript, so no confirm() dialog can be relied on).
+    confirm_final = forms.BooleanField(
+        label=_("I confirm that once submitted, this review can no longer be changed."), required=False)
+
+    field_order = ["comment", "comment_shared", "recommendation", "confirm_final"]
 
     def __init__(self, rubric, *args, review=None, **kwargs):
         self.rubric = [(block.id, block.value) for block in rubric]
@@ -64,11 +69,17 @@ class ReviewForm(forms.Form):
             kwargs["initial"] = self.initial_from(review)
         super().__init__(*args, **kwargs)
         for block_id, value in self.rubric:
+            # Django's own "Ensure this value is less than or equal to 10." names neither the
+            # criterion nor the range; the reviewer reads this one in the summary at the top.
+            out_of_range = (_("“%(name)s” takes a whole number from 0 to %(max)s.") % {
+                "name": value["name"], "max": value["max_score"]}).replace("%", "%%")
             self.fields[f"score_{block_id}"] = forms.IntegerField(
                 label=_("Score for “%(name)s” (0 to %(max)s)") % {"name": value["name"], "max": value["max_score"]},
                 required=False, min_value=0, max_value=value["max_score"],
+                error_messages={"invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
                 widget=forms.NumberInput(attrs={"min": 0, "max": value["max_score"], "step": 1,
-                                                "inputmode": "numeric"}))
+                                                "inputmode": "numeric", "data-weight": value["weight"],
+                                                "data-max": value["max_score"]}))
             if value.get("description"):
                 self.fields[f"score_{block_id}"].widget.attrs["aria-describedby"] = f"help_{block_id}"
             self.fields[f"comment_{block_id}"] = forms.CharField(
@@ -102,6 +113,9 @@ class ReviewForm(forms.Form):
         data = self.cleaned_data
         return {"scores": self.scores(), "comment": data["comment"], "comment_shared": data["comment_shared"],
                 "recommendation": data["recommendation"]}
+
+    def refuse_unconfirmed(self):
+        self.add_error("confirm_final", _("Tick the box to confirm: a submitted review can no longer be changed."))
 
     def add_submission_errors(self, error):
         """A refused submission: the service stops at the first kind of problem (scores before

@@ -293,6 +293,14 @@ def weighted_score(proposal, scores):
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def running_total(proposal, scores):
+    """The weighted total of the scores given so far, a criterion not scored yet counting 0:
+    what the scoring sheet shows of a draft."""
+    given = {criterion_id: {"score": (scores.get(criterion_id) or {}).get("score") or 0}
+             for criterion_id, _criterion in _criteria(proposal)}
+    return weighted_score(proposal, given)
+
+
 def clean_scores(proposal, raw, complete):
     """Validate {criterion id: {"score", "comment", "shared"}} against the rubric."""
     errors, cleaned = {}, {}

@@ -28,7 +28,7 @@ from grants.proposals.models import Attachment, Proposal
 from grants.review import permissions, redaction, scrub
 from grants.review import services as service
 from grants.review.forms import ConflictForm, ReviewForm
-from grants.review.models import ReviewAssignment
+from grants.review.models import Review, ReviewAssignment
 from incubator.accounts import permissions as people
 
 DUE_SOON_DAYS = 3
@@ -132,8 +132,15 @@ def detail(request, pk):
     return render(request, "review/reviews/detail.html", {
         "assignment": assignment, "copy": redaction.reviewer_copy(proposal), "form": form,
         "review": review if not can_score else None, "criteria": _criteria_with_scores(proposal, review),
+        "saved_total": _saved_total(assignment) if can_score else None,
         "today": timezone.localdate(),
     })
+
+
+def _saved_total(assignment):
+    # Read afresh: a refused submission has just saved the draft this request began without.
+    saved = Review.objects.filter(assignment=assignment).first()
+    return service.running_total(assignment.proposal, saved.scores) if saved else None
 
 
 def _save(request, assignment, form):
@@ -153,6 +160,11 @@ def _save(request, assignment, form):
     if not submit:
         messages.success(request, _("Draft saved. Only you can see it until you submit it."))
         return True
+    if not form.cleaned_data.get("confirm_final"):
+        form.refuse_unconfirmed()
+        messages.error(request, _("Your draft is saved, but it was not submitted: tick the box to confirm that "
+                                  "you want to submit it."))
+        return False
     try:
         service.save_review(assignment, request.user, submit=True, **form.service_kwargs())
     except ValidationError as error:

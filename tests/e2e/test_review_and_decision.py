@@ -143,6 +143,7 @@ def test_staff_screen_a_reviewer_scores_and_staff_approve(browser, site, chinese
         assert not page.is_checked("#id_comment_shared")
         assert_accessible(page)
 
+        page.check("#id_confirm_final")  # submitting is final: the reviewer confirms it
         with page.expect_navigation():
             actions.locator("button[name=action][value=submit]").click()
         assert page.locator("main .badge-done").is_visible()

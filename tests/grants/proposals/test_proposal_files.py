@@ -156,4 +156,4 @@ def test_the_pdf_contains_the_proposal_text(draft):
     from grants.proposals.pdf import proposal_pdf
 
     text = poppler("pdftotext", proposal_pdf(draft, answered_questions(draft)))
-    assert "银龄互助" in text and "100000.00" in text and "社工补贴" in text
+    assert "银龄互助" in text and "100,000.00" in text and "社工补贴" in text

@@ -214,7 +214,8 @@ def test_a_submitted_blind_review_stays_anonymous(client, blind_assignment, seed
     first, second = (block.id for block in assignment.proposal.call.rubric)
     client.force_login(assignment.reviewer)
     client.post(f"/en/reviews/{assignment.pk}/", {"action": "submit", f"score_{first}": "8", f"score_{second}": "7",
-                                                  "recommendation": "fund", "comment": ""})
+                                                  "recommendation": "fund", "comment": "",
+                                                  "confirm_final": "on"})
     assignment.refresh_from_db()
     assert assignment.status == assignment.Status.DONE
     for path in ("", "pdf/"):

@@ -59,6 +59,8 @@ def sheet(call, scores=(), action="save", **fields):
     """The POST body of the scoring form: `scores` lists each criterion's score in order
     (None leaves it blank)."""
     data = {"action": action, "comment": "", "recommendation": ""}
+    if action == "submit":
+        data["confirm_final"] = "on"  # the reviewer's "I confirm it is final" box
     for criterion_id, score in zip(criteria(call), scores):
         data[f"score_{criterion_id}"] = "" if score is None else str(score)
     data.update(fields)
