@@ -27,7 +27,7 @@ def _applicant_part(request):
     proposals = (
         proposals_permissions.visible_proposals(user)
         .filter(organisation__memberships__user=user)
-        .select_related("call", "organisation")
+        .select_related("call", "organisation", "award")
         .order_by("-updated_at")
     )
     awards = list(funding_permissions.visible_awards(user).filter(proposal__organisation__memberships__user=user)
