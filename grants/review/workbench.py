@@ -90,6 +90,7 @@ def workbench(request):
         "headers": _headers(request, filterset.sort_order),
         "disagreement_label": _field_label("disagreement"),
         "can_export": filterset.is_valid(),
+        "search_order": filterset.search_order,
     })
 
 

@@ -93,3 +93,12 @@ def test_search_results_follow_the_chosen_sort_order(client, staff, corpus):
     assert listed(client, "停", sort="submitted_at") == [
         "小区停车管理方案", "老旧小区共享停车位协商项目", "老年人居家关爱项目"]
     assert listed(client, "停", sort="title") == sorted(["小区停车管理方案", "老旧小区共享停车位协商项目", "老年人居家关爱项目"])
+
+
+def test_the_list_says_how_search_results_are_ordered(client, staff, corpus):
+    client.force_login(staff)
+    note = "以下申报书均包含您搜索的全部关键词，排序方式：{}。"
+    assert note.format("提交时间由新到旧") in client.get(f"{URL}?q=停车").content.decode()
+    assert note.format("得分由高到低") in client.get(f"{URL}?q=停车&sort=-score").content.decode()
+    assert "以下申报书均包含" not in client.get(URL).content.decode()
+    assert "以下申报书均包含" not in client.get(f"{URL}?q=，。").content.decode()
