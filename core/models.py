@@ -46,7 +46,8 @@ class LocalizedName(models.Model):
 
 class PublicVersion(models.Model):
     """The version of everything the public pages show (core.public_cache): one row, bumped in
-    the transaction of any change they show, so every process sees it at the same moment."""
+    the transaction of any change they show, so every process sees it at the same moment. Row 2
+    is the version of the reviewer list (grants/review/filter_choices.py), which is not public."""
 
     number = models.BigIntegerField(default=0)
 

@@ -7,9 +7,10 @@ a dictionary segmenter also misses words it does not know (place and organisatio
 index overlapping character bigrams instead — the approach of Lucene's CJK analyser:
 "小区停车" → 小区 区停 停车. A query is split the same way and every one of its bigrams must
 match, so "停车" finds "小区停车管理方案" and "停车管理" finds it too. Latin words and numbers are
-kept whole and lower-cased. The bigram text is stored in `search_text`; on PostgreSQL a GIN
-index over to_tsvector('simple', search_text) answers queries; SQLite matches the same tokens
-with LIKE, which is fine at its scale.
+kept whole and lower-cased. The bigram text is stored in `search_text`; on PostgreSQL a
+trigger stores it as a tsvector too (`search_vector`, migration proposals 0002) and a GIN index
+on that column answers queries, so neither the count nor an ordered, limited page recomputes
+a vector; SQLite matches the same tokens in `search_text` with LIKE, which is fine at its scale.
 
 Details that keep the two databases answering alike:
 
@@ -21,10 +22,9 @@ Details that keep the two databases answering alike:
   its own: "暂停" is indexed as "暂停 停", and "停" finds it. (A one-character run, "车", was
   already a token.) Rows indexed before this rule was added lack those single characters
   until they are saved again.
-- The expression `search()` builds on PostgreSQL is exactly the GIN index's expression,
-  `to_tsvector('simple'::regconfig, COALESCE(search_text, ''))` (Django's SearchVector wraps
-  the column in COALESCE itself), so the planner uses the index; `bench/staff_list.py` prints
-  the EXPLAIN.
+- The stored vector is `to_tsvector('simple'::regconfig, COALESCE(search_text, ''))`, the
+  expression the GIN index used to be built on, so both databases match the same tokens;
+  `bench/staff_list.py` prints the EXPLAIN.
 - The 'simple' configuration neither stems nor drops stop words, and the tokens are plain
   `[0-9a-z]` words or CJK characters, so the query text can be built as a raw tsquery without
   any escaping surprises. Reference numbers (NA-2026-0042) become na · 2026 · 0042 and are
@@ -74,17 +74,19 @@ def _is_prefix(token):
 
 def search(queryset, text, field="search_text"):
     """The rows of `queryset` whose indexed text (`field`: a Proposal's `search_text`, or a
-    path to one such as "proposal__search_text") contains every token of `text`. A query
-    without any token (only spaces or punctuation) leaves the queryset as it is."""
+    path to one such as "proposal__search_text"; on PostgreSQL the `search_vector` beside it
+    is read) contains every token of `text`. A query without any token (only spaces or
+    punctuation) leaves the queryset as it is. The order is the queryset's own: every match
+    contains every word, so there is no relevance to rank by."""
     query_tokens = list(dict.fromkeys(tokens(text)))
     if not query_tokens:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
         terms = " & ".join(f"'{token}':*" if _is_prefix(token) else f"'{token}'" for token in query_tokens)
-        return queryset.alias(search_vector=SearchVector(field, config="simple")).filter(
-            search_vector=SearchQuery(terms, search_type="raw", config="simple"))
+        vector = field.removesuffix("search_text") + "search_vector"
+        return queryset.filter(**{vector: SearchQuery(terms, search_type="raw", config="simple")})
     queryset = queryset.alias(
         padded_search_text=Concat(Value(" "), field, Value(" "), output_field=TextField()))
     for token in query_tokens:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -85,6 +86,9 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # Character bigrams of the searchable text (see core/search.py).
     search_text = models.TextField(blank=True, editable=False)
+    # search_text as a stored tsvector, for PostgreSQL's GIN index: a trigger (migration 0002)
+    # writes it whenever search_text is written, whatever the path. NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

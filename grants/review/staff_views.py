@@ -4,6 +4,7 @@ Supervisors read every page here and can change nothing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,6 +52,8 @@ def _actionable(request, pk):
 @login_required
 def staff_proposal(request, pk, forms=None):
     proposal = _readable(request, pk)
+    # Read once for both the budget total and the budget table.
+    prefetch_related_objects([proposal], "budget_lines")
     forms = forms or {}
     mentions = redaction.applicant_mentions(proposal) if proposal.call.blind_review else []
     ask_form = ASK_FORM.get(proposal.status) if permissions.can_decide(request.user) else None

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
 
 from core.fields import IdChoiceFilter
-from core.search import search
+from core.search import search, tokens
+from grants.review.filter_choices import FastSelect, use_cached_choices
 from grants.calls.models import CallPage, Theme
 from grants.proposals.models import Proposal
 from grants.review import queues
@@ -96,19 +97,23 @@ class ProposalFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Words from the title, summary, organisation or reference number."))
     call = IdChoiceFilter(
-        label=_("Call"), queryset=default_locale_calls, empty_label=_("Any call"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status"))
+        label=_("Call"), queryset=default_locale_calls, empty_label=_("Any call"), widget=FastSelect)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status"),
+                                         widget=FastSelect)
     street = IdChoiceFilter(
-        label=_("Street / town"), queryset=Street.objects.order_by("code"), empty_label=_("Any street / town"))
+        label=_("Street / town"), queryset=Street.objects.order_by("code"), empty_label=_("Any street / town"),
+        widget=FastSelect)
     theme = IdChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.order_by("code"),
-        empty_label=_("Any theme"))
+        empty_label=_("Any theme"), widget=FastSelect)
     queue = django_filters.ChoiceFilter(
-        label=_("Waiting for staff"), choices=QUEUE_CHOICES, method="filter_queue", empty_label=_("Any"))
+        label=_("Waiting for staff"), choices=QUEUE_CHOICES, method="filter_queue", empty_label=_("Any"),
+        widget=FastSelect)
     organisation = django_filters.CharFilter(
         label=_("Organisation name contains"), method="filter_organisation", max_length=120)
     reviewer = IdChoiceFilter(
-        label=_("Reviewer"), queryset=reviewers, method="filter_reviewer", empty_label=_("Any reviewer"))
+        label=_("Reviewer"), queryset=reviewers, method="filter_reviewer", empty_label=_("Any reviewer"),
+        widget=FastSelect)
     score_min = django_filters.NumberFilter(
         label=_("Score from"), field_name="score", lookup_expr="gte", min_value=0, max_value=100)
     score_max = django_filters.NumberFilter(
@@ -120,12 +125,18 @@ class ProposalFilter(django_filters.FilterSet):
         label=_("Submitted up to"), method="filter_submitted_to",
         widget=forms.DateInput(attrs={"type": "date"}))
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None, widget=FastSelect)
 
     class Meta:
         model = Proposal
         fields = ()
         form = ProposalFilterForm
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            use_cached_choices(super().form)
+        return self._form
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
@@ -161,6 +172,14 @@ class ProposalFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 -- validates the form once
         value = self.form.cleaned_data.get("sort")
         return value if value in SORTS else DEFAULT_SORT
+
+    @property
+    def search_order(self):
+        """How search results are ordered, to say so beside them; None when nothing is searched.
+        Every result contains every word, so they follow the chosen sort (no relevance rank)."""
+        if not (self.form.is_valid() and tokens(self.form.cleaned_data.get("q"))):
+            return None
+        return dict(SORT_CHOICES)[self.sort_order]
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by(*SORTS[self.sort_order])
