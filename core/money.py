@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
 
@@ -29,6 +30,34 @@ def yuan(amount):
     if amount is None or amount == "":
         return "—"
     return f"¥{round_money(amount):,f}"
+
+
+def wan_yuan(amount):
+    """A summary's sum the way a Chinese reader counts: "4.03万元", "1.2亿元", and below
+    ten thousand plain "5,000元"; the fen are noise there. English has no 万, so it gets whole
+    yuan, "¥40,300". Exact amounts (a ledger, an award, a receipt) keep yuan()."""
+
+    if amount is None or amount == "":
+        return "—"
+    amount = round_money(amount)
+    if not (get_language() or "").startswith("zh"):
+        return f"¥{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
+    for unit, size in (("亿元", 100_000_000), ("万元", 10_000)):
+        if abs(amount) >= size:
+            return f"{quantity(round_money(amount / size))}{unit}"
+    return f"{quantity(amount)}元"
+
+
+def quantity(value):
+    """A count or an indicator as people write it: 20.00 → "20", 12.50 → "12.5",
+    12000 → "12,000" (a stored Decimal keeps its places, which read as "20.00 场")."""
+
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return f"{value:,f}"
 
 
 def percent(value):
