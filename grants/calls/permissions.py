@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from incubator.organisations.models import Organisation
@@ -25,7 +27,8 @@ def apply_options(user, call):
     options = ApplyOptions()
     status = call.status
     if status == call.Status.UPCOMING:
-        options.reasons.append(_("Applications open on %(date)s.") % {"date": call.opens_at})
+        options.reasons.append(_("Applications open on %(date)s.") % {
+            "date": date_format(localtime(call.opens_at), "DATETIME_FORMAT")})
         return options
     if status == call.Status.CLOSED:
         options.reasons.append(_("This call is closed: applications are no longer accepted."))
