@@ -33,18 +33,18 @@ def yuan(amount):
 
 
 def wan_yuan(amount):
-    """A summary's sum the way a Chinese reader counts: "4.03万元", "1.2亿元", and below
-    ten thousand plain "5,000元"; the fen are noise there. English has no 万, so it gets whole
-    yuan, "¥40,300". Exact amounts (a ledger, an award, a receipt) keep yuan()."""
+    """A summary's sum (a figure, a dashboard card, a chart's label) the way its reader counts:
+    in Chinese from ten thousand on in 万元 ("4.03万元", "125万元"), smaller sums in 元
+    ("8,500元"); in English, which has no 万, yuan without empty fen ("¥40,300", "¥8,500.50").
+    Exact amounts (a ledger, an award, a receipt) keep yuan()."""
 
     if amount is None or amount == "":
         return "—"
     amount = round_money(amount)
     if not (get_language() or "").startswith("zh"):
-        return f"¥{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
-    for unit, size in (("亿元", 100_000_000), ("万元", 10_000)):
-        if abs(amount) >= size:
-            return f"{quantity(round_money(amount / size))}{unit}"
+        return f"¥{amount:,f}".removesuffix(".00")
+    if abs(amount) >= 10_000:
+        return f"{quantity(round_money(amount / 10_000))}万元"
     return f"{quantity(amount)}元"
 
 

@@ -113,12 +113,12 @@ def test_the_scan_sees_each_way_of_rounding():
 @pytest.mark.parametrize("amount, chinese, english", [
     ("2000000", "200万元", "¥2,000,000"),
     ("40300.00", "4.03万元", "¥40,300"),
-    ("12345678.90", "1,234.57万元", "¥12,345,679"),
-    ("123456789", "1.23亿元", "¥123,456,789"),
+    ("12345678.90", "1,234.57万元", "¥12,345,678.90"),
     ("5000", "5,000元", "¥5,000"),
+    ("8500.50", "8,500.5元", "¥8,500.50"),
     (None, "—", "—"),
 ])
-def test_summaries_count_in_wan_in_chinese_and_whole_yuan_in_english(amount, chinese, english):
+def test_summaries_count_in_wan_in_chinese_and_in_yuan_in_english(amount, chinese, english):
     from django.utils import translation
 
     from core.money import wan_yuan
