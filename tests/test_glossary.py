@@ -11,7 +11,8 @@ from django.utils import translation
 
 from tests import catalogues
 
-GLOSSARY = list(csv.DictReader(Path(settings.BASE_DIR, "locale", "glossary.csv").open(encoding="utf-8")))
+GLOSSARY = list(csv.DictReader(
+    Path(settings.BASE_DIR, "locale", "glossary.csv").read_text(encoding="utf-8").splitlines()))
 # Placeholders, markup and addresses are not words a reader reads: %(email)s, {email}, mailto:.
 NOT_TEXT = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}|<[^>]*>")
 
