@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
 
@@ -29,6 +30,34 @@ def yuan(amount):
     if amount is None or amount == "":
         return "—"
     return f"¥{round_money(amount):,f}"
+
+
+def wan_yuan(amount):
+    """A summary's sum (a figure, a dashboard card, a chart's label) the way its reader counts:
+    in Chinese from ten thousand on in 万元 ("4.03万元", "125万元"), smaller sums in 元
+    ("8,500元"); in English, which has no 万, yuan without empty fen ("¥40,300", "¥8,500.50").
+    Exact amounts (a ledger, an award, a receipt) keep yuan()."""
+
+    if amount is None or amount == "":
+        return "—"
+    amount = round_money(amount)
+    if not (get_language() or "").startswith("zh"):
+        return f"¥{amount:,f}".removesuffix(".00")
+    if abs(amount) >= 10_000:
+        return f"{quantity(round_money(amount / 10_000))}万元"
+    return f"{quantity(amount)}元"
+
+
+def quantity(value):
+    """A count or an indicator as people write it: 20.00 → "20", 12.50 → "12.5",
+    12000 → "12,000" (a stored Decimal keeps its places, which read as "20.00 场")."""
+
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return f"{value:,f}"
 
 
 def percent(value):

@@ -56,11 +56,11 @@ from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import exports
-from core.money import round_money
+from core.money import round_money, wan_yuan
 
 YUAN = "yuan"
 COUNT = "count"
@@ -94,7 +94,6 @@ SWATCH = 14
 SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # Characters XML 1.0 does not allow: a pasted label containing one would break the SVG.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-WAN = Decimal(10000)
 
 
 @dataclass
@@ -175,23 +174,12 @@ def _grouped(amount):
     return format(round_money(amount), ",f")
 
 
-def _chinese():
-    return (get_language() or "").lower().startswith("zh")
-
-
 def value_label(value, unit):
     """The short text at a bar's end, in the reader's language (see the module docstring)."""
 
     if unit == COUNT:
         return format(value, ",")
-    amount = Decimal(value)
-    if _chinese():
-        if amount >= WAN:
-            # The number of 万 to two places, rounded by the money rule: 123,456 → 12.35万.
-            wan = _grouped(amount.scaleb(-4))
-            return wan.rstrip("0").rstrip(".") + "万元"
-        return _grouped(amount).removesuffix(".00") + "元"
-    return "¥" + _grouped(amount).removesuffix(".00")
+    return wan_yuan(Decimal(value))
 
 
 def exact_text(value, unit):

@@ -13,6 +13,16 @@ def yuan(amount):
 
 
 @register.filter
+def wan_yuan(amount):
+    return money.wan_yuan(amount)
+
+
+@register.filter
+def quantity(value):
+    return money.quantity(value)
+
+
+@register.filter
 def percent(value):
     return "" if value is None else money.percent(value)
 

@@ -572,8 +572,8 @@ class BudgetVariation(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", pgettext_lazy("variation status", "Requested")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("variation status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("variation status", "Rejected")
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="variations")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

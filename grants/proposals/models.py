@@ -247,10 +247,6 @@ class BudgetLineBase(models.Model):
         return bool(self.category and self.item and self.unit) and None not in (self.quantity, self.unit_price)
 
     @property
-    def quantity_text(self):
-        return _plain_number(self.quantity)
-
-    @property
     def subtotal(self):
         if None in (self.quantity, self.unit_price):
             return Decimal("0.00")
@@ -270,12 +266,6 @@ class BudgetLineBase(models.Model):
         return [cls(category=line["category"], item=line["item"], quantity=Decimal(str(line["quantity"])),
                     unit=line["unit"], unit_price=Decimal(str(line["unit_price"])), position=number, **fields)
                 for number, line in enumerate(lines)]
-
-
-def _plain_number(value):
-    """20.00 → "20", 1200.50 → "1,200.5": a count or a target as people write it, not as the
-    database keeps it ("20.00 场" reads as a price)."""
-    return "" if value is None else f"{value.normalize():,f}"
 
 
 def _decimal_text(value):
@@ -322,10 +312,6 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=Q(target__gte=0) | Q(target__isnull=True),
                                    name="indicator_target_not_negative"),
         ]
-
-    @property
-    def target_text(self):
-        return _plain_number(self.target)
 
     @property
     def label(self):

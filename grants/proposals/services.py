@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import mail
-from core.money import percent, round_money, yuan
+from core.money import percent, quantity, round_money, yuan
 from core.search import document
 from core.uploads import check_upload, display_name
 from grants.proposals.models import (
@@ -319,9 +319,9 @@ def _snapshot(proposal):
         "requested_amount": str(proposal.requested_amount),
         "cofunding_amount": str(proposal.cofunding_amount),
         "budget": [
-            f"{line.get_category_display()} · {line.item} · {line.quantity} {line.unit} × {line.unit_price} = {line.subtotal}"
+            f"{line.get_category_display()} · {line.item} · {quantity(line.quantity)} {line.unit} × {yuan(line.unit_price)} = {yuan(line.subtotal)}"
             for line in proposal.budget_lines.all()],
-        "indicators": [f"{indicator.label}: {indicator.target} {indicator.unit}".strip()
+        "indicators": [f"{indicator.label}: {quantity(indicator.target)} {indicator.unit}".strip()
                        for indicator in proposal.indicators.all()],
         "answers": {block.value["label"]: proposal.answers.get(block.id, "")
                     for block in proposal.call.questions if block.block_type != "file"},

@@ -6,6 +6,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan
+
 LABELS = {
     "title": _("Project title"), "summary": _("Summary"), "street": _("Target street / town"),
     "communities": _("Target communities"), "themes": _("Themes"), "starts_on": _("Start date"),
@@ -39,11 +41,15 @@ def inline_diff(old, new):
     return mark_safe("".join(parts).replace("\n", "<br>"))
 
 
+MONEY = {"requested_amount", "cofunding_amount"}
+
+
 def changes(old, new):
     """[(label, old text, new text, marked-up diff)] for every field that differs."""
     rows = []
     for key, label in LABELS.items():
-        before, after = _text(old.get(key)), _text(new.get(key))
+        show = yuan if key in MONEY else _text
+        before, after = show(old.get(key)), show(new.get(key))
         if before != after:
             rows.append((label, before, after, inline_diff(before, after)))
     return rows

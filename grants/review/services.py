@@ -15,11 +15,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 from wagtail.log_actions import log
 
 from core import mail
+from core.money import yuan
 from grants.proposals.models import Proposal
 from grants.review import queues
 from grants.review.models import ConflictOfInterest, DeterminationTemplate, Review, ReviewAssignment
@@ -81,10 +83,10 @@ def eligibility_checklist(proposal):
     call, organisation = proposal.call, proposal.organisation
     return [EligibilityCheck(rule, passed, detail) for rule, passed, detail, _why in call.eligibility(organisation)] + [
         EligibilityCheck(_("Amount within the call's limits"), call.grant_within_limits(proposal.requested_amount),
-                         str(proposal.requested_amount)),
+                         yuan(proposal.requested_amount)),
         EligibilityCheck(_("Project dates within the call's window"),
                          call.dates_within_window(proposal.starts_on, proposal.ends_on),
-                         f"{proposal.starts_on} – {proposal.ends_on}"),
+                         " – ".join(date_format(day) if day else "—" for day in (proposal.starts_on, proposal.ends_on))),
     ]
 
 

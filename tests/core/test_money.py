@@ -108,3 +108,42 @@ def test_the_scan_sees_each_way_of_rounding():
               "c = decimal.ROUND_HALF_EVEN\n")
     assert [what for _line, what in sorted(_roundings(ast.parse(source)))] == [
         "ROUND_DOWN", ".quantize()", "round()", "ROUND_HALF_EVEN"]
+
+
+@pytest.mark.parametrize("amount, chinese, english", [
+    ("2000000", "200万元", "¥2,000,000"),
+    ("40300.00", "4.03万元", "¥40,300"),
+    ("12345678.90", "1,234.57万元", "¥12,345,678.90"),
+    ("5000", "5,000元", "¥5,000"),
+    ("8500.50", "8,500.5元", "¥8,500.50"),
+    (None, "—", "—"),
+])
+def test_summaries_count_in_wan_in_chinese_and_in_yuan_in_english(amount, chinese, english):
+    from django.utils import translation
+
+    from core.money import wan_yuan
+
+    amount = None if amount is None else D(amount)
+    with translation.override("zh-hans"):
+        assert wan_yuan(amount) == chinese
+    with translation.override("en"):
+        assert wan_yuan(amount) == english
+
+
+@pytest.mark.parametrize("value, shown", [
+    (D("20.00"), "20"), (D("12.50"), "12.5"), (D("12000"), "12,000"), (D("0.00"), "0"), (7, "7"),
+])
+def test_counts_and_indicators_drop_trailing_zeros_and_group_thousands(value, shown):
+    from core.money import quantity
+
+    assert quantity(value) == shown
+
+
+def test_the_template_filters_are_the_same_functions():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load money %}{{ a|yuan }} {{ a|wan_yuan }} {{ n|quantity }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"a": D("2000000"), "n": D("20.00")})) == \
+            "¥2,000,000.00 200万元 20"
