@@ -13,6 +13,7 @@ from core.uploads import SCAN_TYPES, check_upload
 from grants.calls.models import CallPage
 from grants.funding.models import Fund, Tranche
 from grants.funding.services.awards import condition_problem
+from grants.funding.services.matching import available
 
 
 class MatchingRunForm(forms.Form):
@@ -33,7 +34,8 @@ class MatchingRunForm(forms.Form):
         self.fields["calls"].queryset = calls
         self.fields["funds"].queryset = funds
         self.fields["calls"].label_from_instance = lambda call: call.title
-        self.fields["funds"].label_from_instance = lambda fund: f"{fund.name} ({fund.year})"
+        self.fields["funds"].label_from_instance = lambda fund: _("%(name)s (%(year)s): %(available)s available") % {
+            "name": fund.name, "year": fund.year, "available": yuan(available(fund))}
 
 
 class SignForm(forms.Form):
