@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
 from grants.donations import services as service
@@ -404,9 +405,10 @@ def test_a_refund_request_has_its_own_audit_code_and_label(fake_stripe, client, 
     entry = ModelLogEntry.objects.for_instance(donation).get(user=staff)
     assert entry.action == service.REFUND_REQUESTED_ACTION == "seedbed.donation.refund_requested"
     with translation.override("zh-hans"):
-        assert str(entry.message) == "已申请退款"
-    with translation.override("en"):
-        assert str(entry.message) == "Refund requested"
+        assert str(registry.get_action_label(entry.action)) == "已申请退款"
+        assert str(entry.message) == "已申请退款 ¥10.00。"
+    with translation.override("en"):  # a fresh entry: Wagtail caches an entry's message
+        assert str(ModelLogEntry.objects.get(pk=entry.pk).message) == "A refund of ¥10.00 was requested."
 
 
 def test_a_repeated_refund_request_is_one_refund_at_stripe(fake_stripe, client, award, staff):

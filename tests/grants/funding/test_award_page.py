@@ -41,6 +41,7 @@ def test_while_contracting_signing_comes_first_and_the_rest_waits_behind_it(awar
     assert reverse("funding:award_schedule", args=[award.pk]) in hidden
     assert reverse("funding:award_terminate", args=[award.pk]) in hidden
     assert reverse("funding:tranche_pay", args=[award.pk]) not in html
+    assert "css/staff.css" in html
 
 
 def test_the_pay_form_offers_only_tranches_payable_now(award, client, staff):
