@@ -5,15 +5,20 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib import messages
 from django.db import models
 from django.db.models import Case, F, When
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
+from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from core.models import LocalizedName
@@ -36,6 +41,18 @@ class CallPageForm(WagtailAdminPageForm):
     eligible_kinds = forms.MultipleChoiceField(
         label=_("eligible organisation types"), choices=Organisation.Kind.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every type may apply."))
+
+    def clean(self):
+        cleaned = super().clean()
+        # Drafts may be incomplete; what goes live must be something one can apply to and review.
+        if "action-publish" in self.data:
+            if "questions" in cleaned and not cleaned["questions"]:
+                self.add_error("questions", _("Add at least one application question before publishing: "
+                                              "applicants would have nothing to answer."))
+            if "rubric" in cleaned and not cleaned["rubric"]:
+                self.add_error("rubric", _("Add the scoring criteria before publishing: "
+                                           "reviewers would have nothing to score."))
+        return cleaned
 
 
 @cacheable_page(until_next_minute=True)
@@ -205,6 +222,17 @@ class CallPage(Page):
     def dates_within_window(self, starts_on, ends_on):
         return bool(starts_on and ends_on and self.project_start <= starts_on <= ends_on <= self.project_end)
 
+    def serve(self, request, *args, missing_language=None, **kwargs):
+        if missing_language:
+            # Reached through the other language's address (the language switcher, a shared
+            # link) before this call was translated: say so and show what exists.
+            names = {code: get_language_info(code)["name_translated"]
+                     for code in (missing_language, self.locale.language_code)}
+            messages.info(request, _("This call has no %(language)s version yet; here it is in %(other)s.") % {
+                "language": names[missing_language], "other": names[self.locale.language_code]})
+            return redirect(self.url)
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from grants.calls.permissions import apply_options
 
@@ -227,6 +255,25 @@ class CallIndexPage(Page):
 
     class Meta:
         verbose_name = _("call index page")
+
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            call = self._call_in_another_language(path_components)
+            if call is None:
+                raise
+            return RouteResult(call, kwargs={"missing_language": self.locale.language_code})
+
+    def _call_in_another_language(self, path_components):
+        """The live call with this address under the other language's call index, if any."""
+        if len(path_components) != 1:
+            return None
+        for index in self.get_translations().live():
+            call = CallPage.objects.live().child_of(index).filter(slug=path_components[0]).first()
+            if call is not None:
+                return call
+        return None
 
     def get_calls(self):
         from grants.calls.models import CallPage

@@ -10,10 +10,12 @@ database (bench/matching.py).
 import cn2an
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import capfirst
 
 from core.money import round_money, yuan
 from core.pdf import render_pdf
 from grants.proposals.models import budget_total
+from incubator.organisations.models import Organisation
 
 
 def capitals(amount):
@@ -38,6 +40,8 @@ def agreement_context(award):
         "call": proposal.call.title,
         "organisation": {
             "name": organisation.name_zh, "name_en": organisation.name_en, "code": organisation.identifier,
+            "code_label": capfirst(Organisation._meta.get_field("uscc" if organisation.uscc else "filing_number")
+                                   .verbose_name),
             "address": organisation.address, "contact": organisation.contact_name,
             "phone": organisation.contact_phone, "email": organisation.contact_email},
         "where": "、".join([proposal.street.name] + [c.name for c in proposal.communities.all()])

@@ -12,6 +12,8 @@ from core.money import yuan
 from core.uploads import SCAN_TYPES, check_upload
 from grants.calls.models import CallPage
 from grants.funding.models import Fund, Tranche
+from grants.funding.services.awards import condition_problem
+from grants.funding.services.matching import available
 
 
 class MatchingRunForm(forms.Form):
@@ -32,7 +34,8 @@ class MatchingRunForm(forms.Form):
         self.fields["calls"].queryset = calls
         self.fields["funds"].queryset = funds
         self.fields["calls"].label_from_instance = lambda call: call.title
-        self.fields["funds"].label_from_instance = lambda fund: f"{fund.name} ({fund.year})"
+        self.fields["funds"].label_from_instance = lambda fund: _("%(name)s (%(year)s): %(available)s available") % {
+            "name": fund.name, "year": fund.year, "available": yuan(available(fund))}
 
 
 class SignForm(forms.Form):
@@ -53,13 +56,20 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tranche"].queryset = award.tranches.filter(status=Tranche.Status.PLANNED, amount__gt=0)
+        # Only what may be paid now: a tranche waiting for a report or the signature is no choice.
+        planned = award.tranches.filter(status=Tranche.Status.PLANNED, amount__gt=0)
+        self.fields["tranche"].queryset = planned.filter(
+            pk__in=[tranche.pk for tranche in planned if condition_problem(tranche) is None])
         self.fields["tranche"].label_from_instance = lambda t: _("Tranche %(number)s: %(amount)s") % {
             "number": t.number, "amount": yuan(t.amount)}
 
 
 class TerminateForm(forms.Form):
     reason = forms.CharField(label=_("Reason for ending the award"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Ending cannot be undone; the tick is checked here so it holds without JavaScript.
+    confirm = forms.BooleanField(
+        label=_("I understand that ending the award cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm that the award ends for good.")})
 
 
 class TrancheForm(forms.Form):

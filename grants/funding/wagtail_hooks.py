@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -6,10 +8,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import audit
 from core.audit import register_actions
 from core.events import send_after_admin_changes
+from core.money import percent
 from grants.funding import events
-from grants.funding.models import Fund
+from grants.funding.models import Fund, Tranche
 
 
 class FundForm(WagtailAdminModelForm):
@@ -60,32 +64,68 @@ send_after_admin_changes(Fund, events.fund_changed, "fund")
 
 @hooks.register("register_log_actions")
 def register_funding_actions(actions):
+    amounts = {key: audit.money for key in ("amount", "before", "after", "total", "not_covered", "matched")}
+    changes = {"amount_change": audit.money_change}
     register_actions(actions, [
         ("seedbed.matching.started", _("Matching run started")),
-        ("seedbed.matching.computed", _("Matching run computed")),
-        ("seedbed.matching.confirmed", _("Matching run confirmed")),
+        ("seedbed.matching.computed", _("Matching run computed"),
+         _("Matching computed: %(funded)s proposals can be funded."), {}),
+        ("seedbed.matching.confirmed", _("Matching run confirmed"),
+         _("Matching confirmed: %(awards)s awards created, %(total)s in all."),
+         {"awards": audit.count, **amounts}),
         ("seedbed.matching.failed", _("Matching run failed")),
         ("seedbed.matching.retried", _("Matching run tried again")),
-        ("seedbed.fund.committed", _("Fund committed to an award")),
-        ("seedbed.fund.matched", _("Fund matched a donation")),
-        ("seedbed.fund.released", _("Fund commitment released")),
-        ("seedbed.fund.paid", _("Fund paid a tranche")),
-        ("seedbed.fund.donation_received", _("Donation received into the pool")),
-        ("seedbed.fund.donation_refunded", _("Pool donation refunded")),
-        ("seedbed.fund.budget_changed", _("Fund budget changed")),
-        ("seedbed.award.created", _("Award created")),
-        ("seedbed.award.funded", _("Award funded")),
-        ("seedbed.award.matched", _("Donation matched")),
-        ("seedbed.award.released", _("Funding released")),
-        ("seedbed.award.schedule_changed", _("Tranches changed")),
+        ("seedbed.fund.committed", _("Fund committed to an award"),
+         _("Committed %(amount)s to %(award)s."), amounts),
+        ("seedbed.fund.matched", _("Fund matched a donation"),
+         _("Matched donations to %(award)s with %(amount)s."), amounts),
+        ("seedbed.fund.released", _("Fund commitment released"),
+         _("%(amount)s committed to %(award)s came back to the fund."), amounts),
+        ("seedbed.fund.paid", _("Paid a tranche from the fund"),
+         _("Paid %(amount)s for tranche %(tranche)s of %(award)s."), amounts),
+        ("seedbed.fund.donation_received", _("Donation received into the pool"),
+         _("%(amount)s of donations received into the pool."), amounts),
+        ("seedbed.fund.donation_refunded", _("Pool donation refunded"),
+         _("A donation of %(amount)s to the pool was refunded."), amounts),
+        ("seedbed.fund.budget_changed", _("Fund budget changed"),
+         _("Budget changed from %(before)s to %(after)s."), amounts),
+        ("seedbed.award.created", _("Award created"),
+         _("Award created: %(amount)s in all (%(funds)s)."), {"funds": audit.money_by_name, **amounts}),
+        ("seedbed.award.funded", _("Award funded"),
+         _("%(fund)s granted %(amount)s."), amounts),
+        ("seedbed.award.matched", _("Donation matched"),
+         _("%(fund)s matched donations with %(amount)s."), amounts),
+        ("seedbed.award.released", _("Funding released"),
+         _("%(amount)s went back to %(fund)s."), amounts),
+        ("seedbed.award.schedule_changed", _("Tranches changed"),
+         _("Tranches changed: %(schedule)s."), {"schedule": schedule}),
         ("seedbed.award.signed", _("Agreement signed")),
-        ("seedbed.award.tranche_paid", _("Tranche paid")),
+        ("seedbed.award.tranche_paid", _("Tranche payment recorded"),
+         _("Tranche %(tranche)s paid: %(amount)s on %(paid_on)s, payment reference %(reference)s."),
+         {"paid_on": audit.day, **amounts}),
         ("seedbed.award.completed", _("Award completed")),
         ("seedbed.award.terminated", _("Award terminated")),
-        ("seedbed.award.donation_received", _("Donation received")),
-        ("seedbed.award.donation_refunded", _("Donation refunded")),
-        ("seedbed.award.donation_redirected", _("Donation arrived after the award stopped accepting gifts")),
-        ("seedbed.award.variation_requested", _("Budget variation requested")),
-        ("seedbed.award.variation_approved", _("Budget variation approved")),
-        ("seedbed.award.variation_rejected", _("Budget variation rejected")),
+        ("seedbed.award.donation_received", _("Donation received"),
+         _("A donation of %(amount)s was received."), amounts),
+        ("seedbed.award.donation_refunded", _("Donation refunded"),
+         _("A donation of %(amount)s was refunded; %(not_covered)s of it had already been paid out."), amounts),
+        ("seedbed.award.donation_redirected", _("Donation arrived after the award stopped accepting gifts"),
+         _("A donation of %(amount)s arrived after the award stopped accepting gifts and went to %(pool)s."),
+         amounts),
+        ("seedbed.award.variation_requested", _("Budget variation requested"),
+         _("Budget variation requested: %(amount_change)s."), changes),
+        ("seedbed.award.variation_approved", _("Budget variation approved"),
+         _("Budget variation approved: %(amount_change)s."), changes),
+        ("seedbed.award.variation_rejected", _("Budget variation rejected"),
+         _("Budget variation rejected: %(amount_change)s."), changes),
     ])
+
+
+def schedule(value):
+    """[["40.00", "signing"], …] → "40%（签约后）, …"."""
+    condition = audit.label(Tranche.Condition)
+    try:
+        return _(", ").join(_("%(share)s%% %(condition)s") % {
+            "share": percent(Decimal(share)), "condition": condition(code)} for share, code in value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)

@@ -10,7 +10,7 @@ def register_proposal_actions(actions):
         ("seedbed.proposal.created", _("Proposal started")),
         ("seedbed.proposal.saved", _("Draft saved")),
         ("seedbed.proposal.submitted", _("Proposal submitted")),
-        ("seedbed.proposal.attachment_added", _("Attachment added")),
-        ("seedbed.proposal.attachment_removed", _("Attachment removed")),
+        ("seedbed.proposal.attachment_added", _("Attachment added"), _("Attachment “%(name)s” added.")),
+        ("seedbed.proposal.attachment_removed", _("Attachment removed"), _("Attachment “%(name)s” removed.")),
         ("seedbed.proposal.resubmitted", _("Proposal resubmitted")),
     ])

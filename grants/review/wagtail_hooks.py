@@ -3,8 +3,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import audit
 from core.audit import register_actions
-from grants.review.models import DeterminationTemplate
+from grants.review.models import DeterminationTemplate, Review
 
 
 class DeterminationTemplateViewSet(SnippetViewSet):
@@ -33,8 +34,11 @@ def register_review_actions(actions):
         ("seedbed.proposal.determined.approved", _("Approved")),
         ("seedbed.proposal.determined.rejected", _("Not funded")),
         ("seedbed.proposal.determined.waitlisted", _("Waitlisted")),
-        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned")),
+        ("seedbed.proposal.reviewer_assigned", _("Reviewer assigned"),
+         _("Reviewer %(reviewer)s assigned, due %(due_on)s."), {"due_on": audit.day}),
         ("seedbed.proposal.no_conflict", _("Reviewer declared no conflict of interest")),
         ("seedbed.proposal.conflict_declared", _("Reviewer declared a conflict of interest")),
-        ("seedbed.proposal.review_submitted", _("Review submitted")),
+        ("seedbed.proposal.review_submitted", _("Review submitted"),
+         _("Review submitted: weighted score %(score)s, recommendation: %(recommendation)s."),
+         {"recommendation": audit.label(Review.Recommendation)}),
     ])

@@ -1,7 +1,7 @@
 """The incubator in the Wagtail admin: places, and organisations with their verification."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -89,10 +89,21 @@ def verify_button(snippet, user, next_url=None):
 def register_incubator_actions(actions):
     register_actions(actions, [
         ("seedbed.organisation.registered", _("Organisation registered")),
-        ("seedbed.organisation.edited", _("Organisation record edited")),
+        ("seedbed.organisation.edited", _("Organisation record edited"),
+         _("Organisation record edited: %(fields)s."), {"fields": field_names}),
         ("seedbed.organisation.verified", _("Organisation verified")),
         ("seedbed.organisation.rejected", _("Organisation not verified")),
-        ("seedbed.organisation.invited", _("Member invited")),
-        ("seedbed.organisation.joined", _("Member joined")),
-        ("seedbed.organisation.member_removed", _("Member removed")),
+        ("seedbed.organisation.invited", _("Member invited"), _("%(email)s was invited to join.")),
+        ("seedbed.organisation.joined", _("Member joined"), _("%(email)s joined.")),
+        ("seedbed.organisation.member_removed", _("Member removed"), _("%(email)s was removed.")),
     ])
+
+
+def field_names(names):
+    """The fields that changed, by their names on the form."""
+    def name(field):
+        try:
+            return str(Organisation._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            return field
+    return _(", ").join(name(field) for field in names) if isinstance(names, list) else str(names)

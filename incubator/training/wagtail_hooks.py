@@ -6,8 +6,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core import audit
 from core.audit import register_actions
-from incubator.training.models import Cohort, Session
+from incubator.training.models import Attendance, Cohort, Session
 
 
 class CohortViewSet(SnippetViewSet):
@@ -63,9 +64,11 @@ def register_training_actions(actions):
         ("seedbed.training.enrolment.withdrawn", _("Withdrew from training")),
         ("seedbed.training.enrolment.completed", _("Training completed")),
         ("seedbed.training.offer.lapsed", _("Offered training place not confirmed in time")),
-        ("seedbed.training.attendance.recorded", _("Training attendance recorded")),
-        ("seedbed.training.assignments.recorded", _("Training assignments recorded")),
-        ("seedbed.training.material.added", _("Training material added")),
-        ("seedbed.training.certificate.issued", _("Certificate issued")),
-        ("seedbed.training.certificate.revoked", _("Certificate revoked")),
+        ("seedbed.training.attendance.recorded", _("Training attendance recorded"),
+         _("Attendance recorded: %(to)s."), {"to": audit.label(Attendance.Status)}),
+        ("seedbed.training.assignments.recorded", _("Training assignments recorded"),
+         _("Assignments done: %(from)s → %(to)s."), {}),
+        ("seedbed.training.material.added", _("Training material added"), _("Training material “%(name)s” added.")),
+        ("seedbed.training.certificate.issued", _("Certificate issued"), _("Certificate %(serial)s issued.")),
+        ("seedbed.training.certificate.revoked", _("Certificate revoked"), _("Certificate %(serial)s revoked.")),
     ])
