@@ -70,8 +70,12 @@ def refresh(award):
 
     from grants.funding.models import Award, ProjectFacet, ProjectTag
 
+    award = Award.objects.select_related("proposal").get(pk=award.pk)
+    if _values(award) == _stored(award):
+        return  # most events (a payment, a report) change no facet: nothing to lock
     with transaction.atomic():
-        award = Award.objects.select_for_update().select_related("proposal").get(pk=award.pk)
+        # The award's row only: its proposal is not ours to lock.
+        award = Award.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=award.pk)
         new, old = _values(award), _stored(award)
         if new == old:
             return
