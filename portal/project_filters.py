@@ -3,8 +3,12 @@ browser page (portal.ProjectIndexPage) and the JSON list (portal.api_views).
 
 Facets count what each choice would give with every *other* filter applied, as shops do:
 picking a street shows how many projects each theme has in that street, and the street list
-still shows the other streets' counts so the visitor can switch. One GROUP BY query per
-facet, whatever the number of projects.
+still shows the other streets' counts so the visitor can switch.
+
+Filters and counts read the facet rows kept beside the awards (grants/funding/facets.py), not
+the awards joined to their proposals, themes and funding: one narrow GROUP BY per facet over
+the matching rows, and none at all without filters, where the kept totals answer. The list
+reads only the page of awards it shows.
 """
 
 import hashlib
@@ -14,15 +18,17 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core import public_cache
 from core.fields import IdChoiceFilter
 from core.search import search
 from grants.calls.models import CallPage, Theme
-from grants.funding.models import Award, Fund
+from grants.funding.facets import MANY as TAGGED
+from grants.funding.facets import typed
+from grants.funding.models import Award, FacetTotal, Fund, ProjectFacet, ProjectTag
 from incubator.organisations.models import Organisation
 from incubator.places.models import Community, Street
 from portal.public import public_awards
@@ -40,6 +46,9 @@ SORT_CHOICES = [
     ("title", _("Title")),
 ]
 DEFAULT_SORT = "newest"
+# The facet rows' column for each single-valued filter.
+COLUMNS = {"year": "year", "call": "call_id", "street": "street_id", "organisation": "organisation_id",
+           "status": "status"}
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -71,20 +80,23 @@ class ProjectFilter(django_filters.FilterSet):
         form = forms.Form
 
     FACETS = ["year", "call", "theme", "street", "community", "organisation", "source", "status"]
-    # Facets over a many-to-many relation count distinct projects; the others need not.
-    MANY = {"theme", "community", "source"}
     # Organisations are many: the facet offers those with most projects (and the one chosen).
     TOP_ORGANISATIONS = 30
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset if queryset is not None else public_awards(), **kwargs)
-        funded = Award.objects.values("call")
-        self.filters["call"].queryset = CallPage.objects.filter(pk__in=funded).order_by("-closes_at")
+        # Only read when a value is chosen, to check it: one indexed lookup, not a scan of all.
+        self.filters["call"].queryset = CallPage.objects.filter(
+            pk__in=ProjectFacet.objects.values("call")).order_by("-closes_at")
         self.filters["call"].field.label_from_instance = lambda call: call.title
         self.filters["organisation"].queryset = Organisation.objects.filter(
-            pk__in=Award.objects.values("organisation")).order_by("name_zh")
-        years = Award.objects.order_by().annotate(year=ExtractYear("starts_on")).values_list("year", flat=True).distinct()
-        self.filters["year"].extra["choices"] = [(year, str(year)) for year in sorted(set(years), reverse=True)]
+            pk__in=ProjectFacet.objects.values("organisation")).order_by("name_zh")
+        self.filters["year"].extra["choices"] = self._years
+
+    @staticmethod
+    def _years():
+        years = FacetTotal.objects.filter(facet="year", count__gt=0).values_list("value", flat=True)
+        return [(year, str(year)) for year in sorted(map(int, years), reverse=True)]
 
     @property
     def sort_order(self):
@@ -92,37 +104,49 @@ class ProjectFilter(django_filters.FilterSet):
         return value or DEFAULT_SORT
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, value, field="proposal__search_text")
+        return queryset  # the filters are applied together, in filter_queryset
 
-    def filter_sort(self, queryset, name, value):
-        return queryset  # applied last, in `qs`, so facet counts never pay for it
+    filter_sort = filter_search  # applied last, in `qs`, so facet counts never pay for it
+
+    def filter_queryset(self, queryset):
+        """The projects whose facet rows match every filter understood (an invalid one is
+        ignored, as the page says): a semi-join, so a project with two matching themes is
+        listed once."""
+        rows, applied = self._rows(self.form.cleaned_data)
+        return queryset.filter(pk__in=rows.values("award")) if applied else queryset
 
     @property
     def qs(self):
-        return self._unique(super().qs).order_by(*SORTS[self.sort_order])
+        return super().qs.order_by(*SORTS[self.sort_order])
 
-    def _unique(self, rows):
-        """Filters across many-to-many relations (theme, community, source) join rows that can
-        repeat a project: keep each once by selecting the projects whose id is among them (a
-        semi-join), which costs far less than DISTINCT over every column of a page."""
+    def count(self):
+        """How many projects the list has, from the facet rows (the totals when unfiltered)."""
+        self.is_valid()  # cleans the form: the filters understood, as in `qs`
+        rows, applied = self._rows(self.form.cleaned_data if self.is_bound else {})
+        if applied:
+            return rows.count()
+        return sum(FacetTotal.objects.filter(facet="status").values_list("count", flat=True))
 
-        if self.is_valid() and any(self.form.cleaned_data.get(name) for name in self.MANY):
-            return self.queryset.filter(pk__in=rows.values("pk"))
-        return rows
+    @staticmethod
+    def _rows(chosen, facet=None):
+        """ProjectFacet rows matching every filter in `chosen` but `facet`'s; and whether any
+        filter applied."""
 
-    def _filtered_except(self, facet):
-        """The queryset with every filter applied but `facet`'s, each project once."""
-
-        rows = self.queryset
-        if not self.is_valid():
-            return rows
+        rows = ProjectFacet.objects.all()
         applied = False
-        for name, value in self.form.cleaned_data.items():
+        for name, value in chosen.items():
             if name in (facet, "sort") or value in (None, ""):
                 continue
-            rows = self.filters[name].filter(rows, value)
-            applied = applied or name in self.MANY
-        return Award.objects.filter(pk__in=rows.values("pk")) if applied else rows
+            applied = True
+            key = str(getattr(value, "pk", value))
+            if name == "q":
+                found = search(Award.objects.all(), value, field="proposal__search_text")
+                rows = rows.filter(award__in=found.values("pk"))
+            elif name in TAGGED:
+                rows = rows.filter(award__in=ProjectTag.objects.filter(facet=name, value=key).values("award"))
+            else:
+                rows = rows.filter(**{COLUMNS[name]: key})
+        return rows, applied
 
     def facets(self, names=None):
         """{facet: [(value, label, count, selected)]} for the facets named (all by default),
@@ -135,28 +159,35 @@ class ProjectFilter(django_filters.FilterSet):
             key = version is not None and self._counts_key(version, name, chosen)
             counts = cache.get(key) if key else None
             if counts is None:
-                counts = self._counts(name)
+                counts = self._counts(name, chosen)
                 if key:
                     cache.set(key, counts, public_cache.KEEP_SECONDS)
             selected = chosen.get(name)
             selected_key = getattr(selected, "pk", selected)
-            field = self.filters[name].field_name
             if selected_key is not None and selected_key not in counts and name == "organisation":
-                counts[selected_key] = self._filtered_except(name).filter(**{field: selected_key}).count()
+                counts[selected_key] = self._rows(chosen, name)[0].filter(organisation=selected_key).count()
             result[name] = [(value, label, counts.get(value, 0), str(value) == str(selected_key))
                             for value, label in self._labels(name, counts)
                             if counts.get(value) or str(value) == str(selected_key)]
         return result
 
-    def _counts(self, name):
-        field = self.filters[name].field_name
-        # The rows are each project once (see _filtered_except); only two funding lines of
-        # one source type could count a project twice in its group.
-        counts = self._filtered_except(name).order_by().values_list(field).annotate(
-            count=Count("pk", distinct=name == "source"))
+    def _counts(self, name, chosen):
+        """{value: projects} for one facet, with every other filter in `chosen` applied."""
+        rows, applied = self._rows(chosen, name)
+        if not applied:
+            totals = FacetTotal.objects.filter(facet=name, count__gt=0)
+            if name == "organisation":
+                totals = totals.order_by("-count", Cast("value", IntegerField()))[:self.TOP_ORGANISATIONS]
+            return {typed(name, value): count for value, count in totals.values_list("value", "count")}
+        if name in TAGGED:  # a project has each tag once
+            tags = ProjectTag.objects.filter(facet=name, award__in=rows.values("award")).order_by()
+            return {typed(name, value): count for value, count in
+                    tags.values_list("value").annotate(count=Count("pk"))}
+        column = COLUMNS[name]
+        counts = rows.order_by().values_list(column).annotate(count=Count("pk"))
         if name == "organisation":
-            counts = counts.order_by("-count", field)[:self.TOP_ORGANISATIONS]
-        return dict(counts.values_list(field, "count"))
+            counts = counts.order_by("-count", column)[:self.TOP_ORGANISATIONS]
+        return dict(counts)
 
     @staticmethod
     def _counts_key(version, name, chosen):
@@ -217,7 +248,9 @@ def page_of(filterset, number, size, related=()):
     """One page of the filtered projects, in two steps: the page's ids first (a narrow query
     the sort's index answers), then just those rows with what the list shows. Selecting the
     rows' joins for every matching project before sorting them would cost far more."""
-    page = Paginator(filterset.qs.values_list("pk", flat=True), size).get_page(number)
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), size)
+    paginator.count = filterset.count()  # the facet rows know it without reading the awards
+    page = paginator.get_page(number)
     ids = list(page.object_list)
     rows = public_awards().filter(pk__in=ids)
     if related:  # (select_related() without names would mean every non-null relation)

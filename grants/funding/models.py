@@ -604,3 +604,43 @@ class BudgetVariation(models.Model):
     @transition(field=status, source=Status.REQUESTED, target=Status.REJECTED)
     def reject(self):
         pass
+
+
+# The public project browser's facets, kept beside the awards (grants/funding/facets.py) so
+# that its filters and counts read narrow rows instead of joining award → proposal → themes
+# and grouping every award on each request.
+
+class ProjectFacet(models.Model):
+    """An award's single-valued facets: what the browser filters and counts by."""
+
+    award = models.OneToOneField(Award, on_delete=models.CASCADE, primary_key=True, related_name="facet")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    call = models.ForeignKey(CallPage, on_delete=models.CASCADE, related_name="+")
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, null=True, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, db_index=True)
+
+
+class ProjectTag(models.Model):
+    """One value of an award's many-valued facets (a theme, a community, a fund source)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="facet_tags", db_index=False)
+    facet = models.CharField(max_length=10)
+    value = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["award", "facet", "value"], name="project_tag_unique")]
+        # Filtering by a value and counting a facet both read this index alone.
+        indexes = [models.Index(fields=["facet", "value", "award"], name="project_tag_lookup")]
+
+
+class FacetTotal(models.Model):
+    """How many awards have each facet value, all awards counted: the unfiltered browser's
+    counts and the year, call and organisation choices, without reading the awards."""
+
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=32)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="facet_total_unique")]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from grants.calls.models import Theme
+from grants.funding import facets as facet_rows
 from grants.funding.models import Award, Fund
 from grants.funding.services import awards
 from grants.impact import services as report_service
@@ -60,6 +61,7 @@ def world(call, applicant, staff, themes):
         proposal.themes.set([themes[code] for code in theme_codes])
         award = make_award(approved(proposal, applicant, staff), shares, staff)
         Award.objects.filter(pk=award.pk).update(status=status)
+        facet_rows.refresh(award)  # the services would have, had they made the change
         made[key] = award
     made["funds"] = (government, foundation)
     return made
