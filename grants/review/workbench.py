@@ -7,7 +7,6 @@ the same few queries whatever it shows: the rows come with their call, organisat
 street in one query, and only the columns the table needs are read.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,12 +16,12 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from core import exports
+from core import exports, money
 from grants.proposals import permissions
 from grants.proposals.models import Proposal
 from grants.review import redaction
@@ -105,10 +104,8 @@ def _prepare_row(proposal, labels, named):
     proposal.status_label = labels.get(proposal.status, proposal.status)  # translated once per status
     proposal.names_applicant = proposal.pk in named
     amount, score = proposal.requested_amount, proposal.score
-    proposal.amount_text = None if amount is None else number_format(amount, 2, force_grouping=True)
-    # Rounded half up, as the floatformat filter did.
-    proposal.score_text = None if score is None else number_format(
-        score.quantize(Decimal("0.1"), ROUND_HALF_UP), 1)
+    proposal.amount_text = None if amount is None else money.yuan(amount)
+    proposal.score_text = None if score is None else floatformat(score, 1)
     proposal.submitted_text = timezone.localtime(proposal.submitted_at).strftime("%Y-%m-%d %H:%M") \
         if proposal.submitted_at else ""
 
