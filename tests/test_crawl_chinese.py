@@ -43,10 +43,11 @@ PROPER_NOUNS = {
     "Giving", "360Giving", "CC", "BY", "Creative", "Commons", "http", "https", "www", "ID", "URL",
     "iCalendar", "Excel", "JPEG", "PNG", "MB", "KB", "Ctrl", "Mac",
 }
-# What the English check must not read: addresses, paths, file extensions, reference numbers
-# (NA-2025-0001, NA-ZF-2025-0244, NA-SCY-2025-0002-OAVY) and placeholders.
+# What the English check must not read: addresses, paths, file names and extensions, reference
+# numbers (NA-2025-0001, NA-ZF-2025-0244, NA-SCY-2025-0002-OAVY) and placeholders.
 NOT_WORDS = re.compile(
-    r"\S+@\S+|https?://\S+|www\.\S+|(?<!\w)/[\w/.-]+/|(?<!\w)\.[a-z]{2,4}\b"
+    r"\S+@\S+|https?://\S+|www\.\S+|(?<!\w)/[\w/.-]+/|[\w-]*\.(?:json|csv|xlsx|pdf|ics|zip)\b"
+    r"|(?<!\w)\.[a-z]{2,4}\b"
     r"|\b[A-Z]{2,}(?:-[A-Z0-9]+)*-\d+(?:-[A-Z0-9]+)*\b|\b[0-9A-Z]{18}\b|%\(\w+\)s"
 )
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]+\b")
@@ -60,8 +61,9 @@ RAW_TIMESTAMP = re.compile(
 UNGROUPED_MONEY = re.compile(
     r"¥\s*\d{5,}|(?<![\d,.])\d{5,}(?:\.\d+)?\s*元|(?<![\d,.\-])\d{5,}\.\d{2}(?!\d)"
 )
-# A count or indicator with the places its Decimal keeps: "20.00 场" (money, after ¥, keeps fen).
-TRAILING_ZEROS = re.compile(r"(?<![¥\d,.])\d+\.0+\s*(?=[\u4e00-\u9fff])(?!元)")
+# A count or indicator with the places its Decimal keeps: "20.00 场" (money, after ¥, keeps fen;
+# a licence's version, "署名 4.0 国际", is its name).
+TRAILING_ZEROS = re.compile(r"(?<![¥\d,.])(?<!署名 )\d+\.0+\s*(?=[\u4e00-\u9fff])(?!元)")
 
 # Chinese text takes full-width punctuation: "服务热线：", "（北京时间）". A time (09:00), an
 # address or a placeholder between ASCII characters is left alone.

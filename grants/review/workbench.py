@@ -105,7 +105,8 @@ def _prepare_row(proposal, labels, named):
     proposal.status_label = labels.get(proposal.status, proposal.status)  # translated once per status
     proposal.names_applicant = proposal.pk in named
     amount, score = proposal.requested_amount, proposal.score
-    proposal.amount_text = None if amount is None else number_format(amount, 2, force_grouping=True)
+    # Grouped by hand: the Chinese locale formats have no thousands grouping, and ¥81000.00 is hard to read.
+    proposal.amount_text = None if amount is None else f"{amount:,.2f}"
     # Rounded half up, as the floatformat filter did.
     proposal.score_text = None if score is None else number_format(
         score.quantize(Decimal("0.1"), ROUND_HALF_UP), 1)
