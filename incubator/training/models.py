@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -135,7 +135,8 @@ class Cohort(models.Model):
 
     @property
     def place(self):
-        return ", ".join(part for part in (self.community and self.community.name, self.venue) if part)
+        # Chinese lists take the enumeration comma (、), so the separator is translated.
+        return gettext(", ").join(part for part in (self.community and self.community.name, self.venue) if part)
 
     def enrolment_open(self, moment=None):
         moment = moment or timezone.now()

@@ -186,3 +186,16 @@ def test_signing_in_still_follows_next(client, applicant):
     response = client.post("/zh-hans/accounts/login/?next=/zh-hans/accounts/profile/",
                            {"login": applicant.email, "password": PASSWORD})
     assert response["Location"] == "/zh-hans/accounts/profile/"
+
+
+def test_a_projects_tranche_and_report_lines_read_with_full_width_punctuation(world, client):
+    from django.utils import translation
+
+    reporting = world["reporting"]
+    chinese = client.get(f"/zh-hans/projects/{reporting.pk}/").content.decode()
+    english = client.get(f"/en/projects/{reporting.pk}/").content.decode()
+    with translation.override("zh-hans"):
+        midterm = str(Report.Kind.MIDTERM.label)
+    assert "第1期拨款（¥" in chinese and "）：" in chinese
+    assert f"{midterm}：" in chinese and f"{midterm}: " not in chinese
+    assert "Tranche 1 (¥" in english

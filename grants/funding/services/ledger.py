@@ -175,7 +175,7 @@ def unpaid_planned(award):
 
 
 # -- commitments ---------------------------------------------------------------------------
-def commit(award, fund, amount, user, kind="grant", add_to_tranche=True, note=""):
+def commit(award, fund, amount, user, kind="grant", add_to_tranche=True, note="", donation=None):
     """Fund `amount` of `award` from `fund` (kind "grant" or "match"). The caller holds the
     locks on both (lock_funds, then lock_award)."""
     _require_atomic()
@@ -194,6 +194,9 @@ def commit(award, fund, amount, user, kind="grant", add_to_tranche=True, note=""
     if add_to_tranche:
         _add_to_open_tranche(award, amount)
     data = {"award": award.reference, "amount": str(amount), "kind": kind, "note": note}
+    if donation is not None:
+        # Kept for tracing, not as the note: the note is shown to people and an id is not for them.
+        data["donation"] = str(donation)
     log(fund, f"seedbed.fund.{'matched' if match else 'committed'}", user=user, data=data)
     log(award, f"seedbed.award.{'matched' if match else 'funded'}", user=user, data={**data, "fund": fund.name_zh})
 
@@ -308,7 +311,7 @@ def receive_donation(donation, user=None):
         match = min(match, fund.match_cap - fund.matched)
     if match <= 0:
         return ZERO
-    commit(award, fund, match, user, kind="match", note=str(donation.public_id))
+    commit(award, fund, match, user, kind="match", donation=donation.public_id)
     donation.match_fund, donation.matched = fund, match
     donation.save(update_fields=["match_fund", "matched"])
     return match
@@ -386,7 +389,7 @@ def close(award, user, pool=None):
             _move_budget(_locked(Fund, pk=pool.pk), BudgetEntry.Kind.ENDED_AWARD, taken, user,
                          reason=award.reference)
             log(funds[pool.pk], "seedbed.fund.donation_received", user=user,
-                data={"award": award.reference, "amount": str(taken), "note": "donations of an ended award"})
+                data={"award": award.reference, "amount": str(taken), "note": _("donations of an ended award")})
     for tranche in open_tranches(award):
         tranche.cancel()
         tranche.save(update_fields=["status"])

@@ -271,6 +271,19 @@ def test_the_applicant_sees_shared_comments_but_never_internal_ones_names_or_sco
     assert "预算偏高，内部讨论" not in page and experts[0].name not in page and "68.00" not in page
 
 
+def test_staff_read_the_review_summary_with_full_width_punctuation_in_chinese(
+        client, reviewing, staff, experts):
+    assignment = service.assign_reviewer(reviewing, experts[0], staff)
+    score(assignment, experts[0], [8, 6], comment0="需求分析扎实", shared0=True,
+          comment1="预算偏高，内部讨论", shared1=False)
+    client.force_login(staff)
+    chinese = client.get(f"/zh-hans/staff/proposals/{reviewing.pk}/").content.decode()
+    english = client.get(f"/en/staff/proposals/{reviewing.pk}/").content.decode()
+    assert "（向申报方公开）" in chinese and "（内部）" in chinese and "/ 100（1 份评审意见）" in chinese
+    assert f"{reviewing.organisation.name}（" in chinese
+    assert "(shared with the applicant)" in english and "(internal)" in english and "/ 100 (1 review)" in english
+
+
 def test_supervisors_read_the_staff_pages_and_change_nothing(client, reviewing, supervisor, experts):
     client.force_login(supervisor)
     assert client.get(f"/en/staff/proposals/{reviewing.pk}/").status_code == 200
