@@ -206,6 +206,14 @@ def _restore_database(dump, drop_first):
         with connection.cursor() as cursor:
             for table in connection.introspection.table_names(cursor, include_views=False):
                 cursor.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+            # Functions too (the migrations' triggers, such as the proposals' search vector):
+            # the dump creates them again. Functions an extension owns stay with it.
+            cursor.execute("""
+                SELECT p.oid::regprocedure FROM pg_proc p
+                WHERE p.pronamespace = 'public'::regnamespace AND NOT EXISTS (
+                    SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')""")
+            for (function,) in cursor.fetchall():
+                cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
     connection.close()
     _postgres("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
               f"--dbname={connection.settings_dict['NAME']}", str(dump))

@@ -53,6 +53,9 @@ def test_visitor_reads_in_chinese_switches_to_english_registers_confirms_and_sig
     page.get_by_label("Email").fill("wang.fang@example.org")
     page.get_by_label(re.compile(r"^Password:?$")).fill("Seedling-2026!")
     page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/en/dashboard/")  # people land where their work is
+    assert page.locator("h1").inner_text() == "My dashboard"
+    page.get_by_role("link", name="My account").click()
     page.wait_for_url("**/en/accounts/profile/")
     assert page.locator("h1").inner_text() == "My profile"
     assert "wang.fang@example.org" in page.content()

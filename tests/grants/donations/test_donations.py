@@ -249,7 +249,7 @@ def test_the_form_keeps_what_was_typed_and_shows_errors_beside_the_fields(fake_s
 
 def test_form_errors_come_in_the_pages_language(fake_stripe, client, award):
     page = client.post(donate_url(award, "zh-hans"), form_data(donor_email="not-an-address")).content.decode()
-    assert "输入一个有效的" in page  # Django's own Chinese for "Enter a valid email address."
+    assert "请输入有效的电子邮箱" in page  # our Chinese for Django's "Enter a valid email address."
     assert '<html lang="zh-hans">' in page
 
 

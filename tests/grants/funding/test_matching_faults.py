@@ -163,4 +163,4 @@ def test_approved_proposals_nobody_reviewed_are_matched(call, organisation, appl
     assert run.lines.exclude(shares={}).count() == 2 and run.gap == 0
     client.force_login(staff)
     page = client.get(reverse("funding:matching_detail", args=[run.pk])).content.decode()
-    assert "at most 0.0000% below" in page
+    assert "no other choice could be worth more than 0.00% more" in page

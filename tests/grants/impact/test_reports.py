@@ -301,7 +301,7 @@ def test_the_holder_sees_each_target_beside_the_achieved_field(client, applicant
     client.force_login(applicant)
     page = client.get(url(midterm)).content.decode()
     assert f'name="actual_{indicators[0].pk}"' in page and 'name="narrative"' in page
-    assert "1200" in page and "40" in page
+    assert "1,200" in page and "40" in page
     assert 'enctype="multipart/form-data"' in page
 
 
@@ -382,7 +382,7 @@ def test_readers_see_results_against_targets_and_evidence_links(client, request,
     client.force_login(request.getfixturevalue(who))
     page = client.get(url(midterm)).content.decode()
     assert 'name="narrative"' not in page
-    assert "开展结对帮扶25场。" in page and "已服务800人次" in page and "1200" in page
+    assert "开展结对帮扶25场。" in page and "已服务800人次" in page and "1,200" in page
     assert url(midterm, f"evidence/{evidence.pk}/") in page
     assert ('name="decision"' in page) == (who == "staff")
 

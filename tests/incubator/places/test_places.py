@@ -49,4 +49,4 @@ def test_reviewers_cannot_edit_places(client, reviewer):
     client.force_login(reviewer)
     street = Street.objects.first()
     response = client.get(f"/admin/snippets/places/street/edit/{street.pk}/")
-    assert response.status_code == 302
+    assert response.status_code == 403
